@@ -1,0 +1,18 @@
+import type { ApiRouteContext } from './api-routes.js';
+import { envelope, FileIdData, FileIdParams } from '../schemas.js';
+import { requireScope } from '../auth.js';
+
+export function registerDeleteFile({ app, apiKeys, uploads }: ApiRouteContext): void {
+  app.delete(
+    '/attachments/v1/files/:fileId',
+    {
+      onRequest: requireScope(apiKeys, 'attachments.delete'),
+      schema: { params: FileIdParams, response: { 200: envelope(FileIdData) } },
+    },
+    async (request) => {
+      request.fileId = request.params.fileId;
+      const data = await uploads.deleteFile(request.principal!, request.params.fileId);
+      return { requestId: request.id, data };
+    },
+  );
+}

@@ -1,0 +1,25 @@
+import type { ObjectStoreConfig } from '../config.js';
+import type { UrlSigner } from '../domain/signer.js';
+import { LocalObjectStore } from './local/local-object-store.js';
+import type { ObjectStore } from './object-store.js';
+
+export interface ObjectStoreContext {
+  publicBaseUrl: string;
+  signer: UrlSigner;
+}
+
+/** Creates and opens the object store the configuration names. */
+export async function createObjectStore(
+  config: ObjectStoreConfig,
+  context: ObjectStoreContext,
+): Promise<ObjectStore> {
+  switch (config.kind) {
+    case 'local': {
+      const store = new LocalObjectStore({ rootDir: config.rootDir, ...context });
+      await store.open();
+      return store;
+    }
+    case 's3':
+      throw new Error('the S3 object store is not built yet');
+  }
+}
