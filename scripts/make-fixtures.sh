@@ -13,10 +13,11 @@
 #
 # Usage: scripts/make-fixtures.sh   (from anywhere; tests never run it, the output is committed)
 #
-# Output is byte-identical between runs except where a tool writes the current time or a random
-# ID and has no option to fix it: LibreOffice's ODF, OOXML and PDF files (zip entry times,
-# document metadata, PDF /ID and dates) and the files derived from them, and python-docx's DOCX
-# (zip entry times). LibreOffice's .doc, .xls and .ppt and pandoc's DOCX do repeat exactly.
+# Most output is byte-identical between runs. The exceptions are files from tools that store the
+# current time or a random ID and have no option to fix it: LibreOffice's ODF, OOXML and PDF files
+# (zip entry times, document metadata, PDF /ID and dates), the files derived from them, and
+# python-docx's DOCX (zip entry times). LibreOffice's .doc, .xls and .ppt and pandoc's DOCX repeat
+# exactly.
 set -euo pipefail
 
 repo_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -552,7 +553,7 @@ record edge/content-types-not-first.xlsx edge content-types-not-first.xlsx "${of
   'XLSX of about 100 KB whose [Content_Types].xml is the 7th of 9 zip entries, after the workbook parts and before the large worksheet.'
 
 # A presentation with an embedded incompressible picture. LibreOffice Impress writes the picture
-# early and [Content_Types].xml as the last entry of a PPTX, which so starts past 64 KiB.
+# early and [Content_Types].xml as the last entry of a PPTX, so that entry starts past 64 KiB.
 "${im[@]}" -seed 1 -size 150x150 xc: +noise Random -depth 8 "${im_clean[@]}" "$src/noise.png"
 "$python" - "$src/slides.fodp" "$src/noise.png" "$src/photo-slides.fodp" <<'PYTHON'
 import base64

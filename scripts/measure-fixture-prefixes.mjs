@@ -1,9 +1,10 @@
 // Measures how many leading bytes file-type needs to identify each fixture in
-// test/fixtures/files/: for every genuine and edge file, the smallest prefix from PREFIX_LENGTHS
-// (then the whole file) at which fileTypeFromBuffer returns the same result as on the whole file.
-// Prints a Markdown table, then the whole-file result for each disguise.
+// test/fixtures/files/. For every genuine and edge file, it finds the smallest prefix from
+// PREFIX_LENGTHS (then the whole file) at which fileTypeFromBuffer returns the same result as on
+// the whole file. Prints a Markdown table, then the whole-file result for each disguise.
 //
 // Usage: node scripts/measure-fixture-prefixes.mjs
+import console from 'node:console';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,13 @@ const PREFIX_LENGTHS = [4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB];
 // The amount of a file that Attache reads to check its type, unless a container needs more.
 const READ_LIMIT = 64 * KIB;
 
-const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'files');
+const fixturesDir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'test',
+  'fixtures',
+  'files',
+);
 const manifest = JSON.parse(readFileSync(join(fixturesDir, 'manifest.json'), 'utf8'));
 
 function describe(result) {
