@@ -31,8 +31,10 @@ stream.on('test:fail', (event) => {
   if (event.details.type === 'suite' && event.details.error?.failureType !== 'hookFailure') return;
   failed += 1;
 });
-stream.on('end', () => {
+const report = stream.compose(spec);
+report.pipe(process.stdout, { end: false });
+// The summary goes out after the spec report's own totals, so it is the run's last line.
+report.on('end', () => {
   console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 });
-stream.compose(spec).pipe(process.stdout);

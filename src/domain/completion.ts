@@ -100,15 +100,20 @@ async function checkAndPromote(context: CompletionContext, upload: UploadRecord,
         sizeBytes: staged.sizeBytes,
         read: (start, end) => objects.readStaged(fileId, { start, end: end - 1 }, staged.etag),
       });
+      const checked = {
+        fileId,
+        declaredType: upload.fileType,
+        detectedType: check.detectedType,
+        sizeBytes: staged.sizeBytes,
+        bytesChecked: check.bytesRead,
+      };
       if (!check.matches) {
-        context.logger.info(
-          { fileId, declaredType: upload.fileType, detectedType: check.detectedType },
-          'stored bytes do not match the declared type',
-        );
+        context.logger.info(checked, 'upload rejected: stored bytes are not the declared type');
         await reject(context, upload, token, 'file_type_mismatch');
       }
       const promoted = await objects.promote(fileId, staged.etag);
       await markCompleted(context, upload, token, promoted);
+      context.logger.info(checked, 'upload completed');
       return;
     } catch (error) {
       // A PUT replaced the staged object while it was being checked: check the new one.

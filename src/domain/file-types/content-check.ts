@@ -26,6 +26,15 @@ const typesWithSignature = new Set(
   [...supportedMimeTypes].map((type) => canonicalType(type)).concat(['application/pdf']),
 );
 
+/**
+ * Formats that can keep their identifying structure past the prefix (a TIFF written by
+ * ImageMagick stores its first IFD after the pixel data), so file-type finds nothing in a
+ * prefix of a longer file. For them the leading magic number decides.
+ */
+const leadingMagic: Record<string, readonly Buffer[]> = {
+  'image/tiff': [Buffer.from('II*\0', 'latin1'), Buffer.from('MM\0*', 'latin1')],
+};
+
 /** Types that accept any bytes: their content is opaque by definition. */
 const opaqueTypes = new Set(['application/octet-stream', 'binary/octet-stream']);
 
@@ -83,13 +92,18 @@ export async function checkContent(
   }
 
   if (detectedType !== null) return result(satisfies(detectedType, declaredType), detectedType);
+  const magic = leadingMagic[declaredType];
+  if (!isWholeFile && magic?.some((bytes) => prefix.subarray(0, bytes.length).equals(bytes))) {
+    return result(true, declaredType);
+  }
   return result(!typesWithSignature.has(declaredType), null);
 }
 
 async function detect(prefix: Buffer): Promise<string | null> {
   if (prefix.length === 0) return null;
   const detected = await fileTypeFromBuffer(prefix);
-  return detected ? canonicalType(detected.mime) : null;
+  // file-type 21 adds parameters to some answers, such as `audio/ogg; codecs=opus`.
+  return detected ? canonicalType(detected.mime.split(';')[0]!.trim()) : null;
 }
 
 function decodeText(prefix: Buffer): string {

@@ -40,6 +40,9 @@ const aliases: Record<string, string> = {
   'audio/x-mpeg': 'audio/mpeg',
   'audio/x-flac': 'audio/flac',
   'video/x-quicktime': 'video/quicktime',
+  // file-type reports `video/matroska`; mime-types and most clients use the `x-` name.
+  'video/matroska': 'video/x-matroska',
+  'audio/matroska': 'audio/x-matroska',
   'video/avi': 'video/x-msvideo',
   'video/msvideo': 'video/x-msvideo',
   'video/vnd.avi': 'video/x-msvideo',
