@@ -1,28 +1,3 @@
-/**
- * Types shown inline in a browser. Everything else, HTML, SVG, XML and scripts included, is
- * served as an attachment so that an uploaded file cannot run in this service's origin.
- */
-function isInlineSafe(type: string): boolean {
-  if (type === 'image/svg+xml') return false;
-  return (
-    type.startsWith('image/') ||
-    type.startsWith('audio/') ||
-    type.startsWith('video/') ||
-    type === 'application/pdf' ||
-    type === 'text/plain'
-  );
-}
-
-/**
- * Builds a Content-Disposition header (RFC 6266): an ASCII `filename` for old clients and a
- * UTF-8 `filename*` (RFC 5987 ext-value) that modern clients prefer.
- */
-export function contentDisposition(fileName: string, fileType: string): string {
-  const disposition = isInlineSafe(fileType) ? 'inline' : 'attachment';
-  const fallback = fileName.normalize('NFKD').replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
+// The header value is also needed by object stores for presigned download URLs, and storage
+// must not import from http, so the logic lives in the domain layer.
+export { contentDisposition } from '../domain/content-disposition.js';

@@ -29,7 +29,13 @@ const redirectTtlSeconds = 300;
  */
 export const serveFileRoute: FastifyPluginAsync<ServeFileRouteOptions> = async (scope, options) => {
   const now = options.now ?? Date.now;
-  scope.get<ServeFileRequest>('/files/:fileId/*', async (request, reply) => {
+  // HEAD is routed here rather than derived from GET: Fastify's derived HEAD route resets
+  // Content-Length to 0 when no body is sent.
+  scope.route<ServeFileRequest>({
+    method: ['GET', 'HEAD'],
+    url: '/files/:fileId/*',
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
     const { fileId } = request.params;
     const upload = await options.uploads.findServableFile(fileId);
     if (upload === null || upload.fileName !== request.params['*']) {
@@ -55,6 +61,7 @@ export const serveFileRoute: FastifyPluginAsync<ServeFileRouteOptions> = async (
       return sendError(request, reply, new AttacheError('not_found'));
     }
     return sendObject(request, reply, upload, info, { signed: signed === 'valid', options });
+    },
   });
 };
 
