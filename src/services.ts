@@ -36,7 +36,7 @@ export async function createServices(
     keyId: config.signingKeyId,
     secret: config.signingSecret ?? (await loadOrCreateSigningSecret(config.dataDir, logger)),
   });
-  const metadata = await createMetadataStore(config.metadataStore);
+  const metadata = await createMetadataStore(config.metadataStore, { logger });
   await metadata.migrate();
   const objects = await createObjectStore(config.objectStore, {
     publicBaseUrl: config.publicBaseUrl,

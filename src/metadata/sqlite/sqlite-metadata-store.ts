@@ -33,17 +33,26 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async migrate(): Promise<void> {
-    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
-    const applied = new Set(
-      this.#db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    // IMMEDIATE takes the write lock before reading the applied versions, so two processes
+    // starting at once apply each migration once; the other waits (busy_timeout) and finds
+    // nothing left to do.
+    this.#run(() =>
+      this.#db
+        .transaction(() => {
+          this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+          const applied = new Set(
+            this.#db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+          );
+          for (const migration of sqliteMigrations) {
+            if (applied.has(migration.version)) continue;
+            this.#db.exec(migration.sql);
+            this.#db
+              .prepare('INSERT INTO schema_migrations (version) VALUES (?)')
+              .run(migration.version);
+          }
+        })
+        .immediate(),
     );
-    for (const migration of sqliteMigrations) {
-      if (applied.has(migration.version)) continue;
-      this.#db.transaction(() => {
-        this.#db.exec(migration.sql);
-        this.#db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(migration.version);
-      })();
-    }
   }
 
   async ping(): Promise<void> {
@@ -158,7 +167,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async releaseClaim(fileId: string, token: string): Promise<boolean> {
-    return this.#updateClaimed(
+    return this.#updateOne(
       `UPDATE uploads SET state = 'pending', claim_token = NULL, claim_expires_at = NULL
        WHERE file_id = ? AND state = 'completing' AND claim_token = ?`,
       [fileId, token],
@@ -166,7 +175,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async markCompleted(fileId: string, token: string, object: CompletedObject): Promise<boolean> {
-    return this.#updateClaimed(
+    return this.#updateOne(
       `UPDATE uploads SET state = 'completed', claim_token = NULL, claim_expires_at = NULL,
          completed_at = ?, size_bytes = ?, sha256 = ?, etag = ?
        WHERE file_id = ? AND state = 'completing' AND claim_token = ?`,
@@ -175,7 +184,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async markRejected(fileId: string, token: string, reason: RejectReason): Promise<boolean> {
-    return this.#updateClaimed(
+    return this.#updateOne(
       `UPDATE uploads SET state = 'rejected', claim_token = NULL, claim_expires_at = NULL,
          reject_reason = ?
        WHERE file_id = ? AND state = 'completing' AND claim_token = ?`,
@@ -184,7 +193,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async markDeleted(fileId: string, now: number): Promise<boolean> {
-    return this.#updateClaimed(
+    return this.#updateOne(
       `UPDATE uploads SET state = 'deleted', deleted_at = ? WHERE file_id = ? AND state = 'completed'`,
       [now, fileId],
     );
@@ -209,7 +218,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return rows.map(uploadFromRow);
   }
 
-  #updateClaimed(sql: string, parameters: unknown[]): boolean {
+  #updateOne(sql: string, parameters: unknown[]): boolean {
     return this.#run(() => this.#db.prepare(sql).run(...parameters)).changes === 1;
   }
 
