@@ -11,6 +11,7 @@ import { createMetadataStore } from './metadata/factory.js';
 import type { MetadataStore } from './metadata/metadata-store.js';
 import { createObjectStore } from './storage/factory.js';
 import type { ObjectStore } from './storage/object-store.js';
+import { MemoryWindowCounter, RateLimiter } from './rate-limit/rate-limiter.js';
 
 export interface Services {
   metadata: MetadataStore;
@@ -18,6 +19,7 @@ export interface Services {
   signer: UrlSigner;
   fileUrls: FileUrls;
   apiKeys: ApiKeyService;
+  rateLimiter: RateLimiter;
   uploads: UploadService;
   close(): Promise<void>;
 }
@@ -61,18 +63,37 @@ export async function createServices(
       maxFileBytes: config.maxFileBytes,
     },
   });
+  const rateLimiter = new RateLimiter({
+    perMinute: config.rateLimit.perMinute,
+    perDay: config.rateLimit.perDay,
+    counter:
+      config.rateLimit.redisUrl === null
+        ? new MemoryWindowCounter(now)
+        : await openRedisCounter(config.rateLimit.redisUrl, logger),
+    logger,
+    now,
+  });
   return {
     metadata,
     objects,
     signer,
     fileUrls,
     apiKeys,
+    rateLimiter,
     uploads,
     async close() {
+      await rateLimiter.close();
       await objects.close();
       await metadata.close();
     },
   };
+}
+
+async function openRedisCounter(url: string, logger: Logger) {
+  const { RedisWindowCounter } = await import('./rate-limit/redis-window-counter.js');
+  return new RedisWindowCounter(url).open((error) =>
+    logger.warn({ err: error }, 'connecting to Redis failed; rate limits apply once it answers'),
+  );
 }
 
 /** Reads the URL signing secret from the data folder, creating it (owner-only) on first start. */

@@ -6,6 +6,7 @@ import type { FileUrls } from '../domain/file-urls.js';
 import type { UrlSigner } from '../domain/signer.js';
 import type { UploadService } from '../domain/uploads.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import { LocalObjectStore } from '../storage/local/local-object-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { registerErrorHandler } from './error-handler.js';
@@ -20,6 +21,7 @@ export interface AppDependencies {
   metadata: MetadataStore;
   objects: ObjectStore;
   apiKeys: ApiKeyService;
+  rateLimiter: RateLimiter;
   uploads: UploadService;
   signer: UrlSigner;
   fileUrls: FileUrls;
@@ -80,7 +82,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     maxAge: 3600,
   });
   registerErrorHandler(app);
-  await app.register(apiRoutes, { apiKeys: deps.apiKeys, uploads: deps.uploads });
+  await app.register(apiRoutes, {
+    auth: { apiKeys: deps.apiKeys, rateLimiter: deps.rateLimiter },
+    uploads: deps.uploads,
+  });
   await app.register(serveFileRoute, {
     uploads: deps.uploads,
     objects: deps.objects,

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiKeyService } from '../domain/api-keys.js';
+import type { RateLimitDecision, RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { Principal, Scope } from '../domain/types.js';
 import { AttacheError } from '../errors.js';
 
@@ -15,19 +16,46 @@ declare module 'fastify' {
   }
 }
 
+export interface RequestAuth {
+  apiKeys: ApiKeyService;
+  rateLimiter: RateLimiter;
+}
+
 /**
- * Builds the hook that authenticates a request by its `X-API-KEY` header and checks that the
- * key has `scope`. It runs before the body is parsed, so an unauthenticated caller learns
- * nothing from validation errors.
+ * Builds the hook that authenticates a request by its `X-API-KEY` header, counts it against
+ * the account's rate limits and checks that the key has `scope`. It runs before the body is
+ * parsed, so an unauthenticated caller learns nothing from validation errors.
  */
-export function requireScope(apiKeys: ApiKeyService, scope: Scope): onRequestAsyncHookHandler {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
+export function requireScope(auth: RequestAuth, scope: Scope): onRequestAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['x-api-key'];
     const apiKey = Array.isArray(header) ? header[0] : header;
     if (!apiKey) throw new AttacheError('unauthorized');
-    const principal = await apiKeys.authenticate(apiKey);
+    const principal = await auth.apiKeys.authenticate(apiKey);
     if (principal === null) throw new AttacheError('unauthorized');
-    if (!principal.scopes.includes(scope)) throw new AttacheError('forbidden');
     request.principal = principal;
+
+    if (auth.rateLimiter.enabled) {
+      const decision = await auth.rateLimiter.consume(principal.accountId);
+      setRateLimitHeaders(reply, decision);
+      if (!decision.allowed) throw new AttacheError('rate_limited');
+    }
+    if (!principal.scopes.includes(scope)) throw new AttacheError('forbidden');
   };
+}
+
+function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
+  for (const [window, usage] of [
+    ['minute', decision.minute],
+    ['day', decision.day],
+  ] as const) {
+    if (usage === null) continue;
+    reply.header(`x-ratelimit-${window}-limit`, String(usage.limit));
+    reply.header(`x-ratelimit-${window}-remaining`, String(usage.remaining));
+    reply.header(`x-ratelimit-${window}-reset`, String(usage.resetSeconds));
+  }
+  if (!decision.allowed) {
+    const exhausted = [decision.minute, decision.day].filter((usage) => usage?.remaining === 0);
+    reply.header('retry-after', String(Math.max(...exhausted.map((usage) => usage!.resetSeconds))));
+  }
 }

@@ -7,9 +7,9 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
-import type { ApiKeyService } from '../../domain/api-keys.js';
 import type { UploadService } from '../../domain/uploads.js';
 import { AttacheError, validationError } from '../../errors.js';
+import type { RequestAuth } from '../auth.js';
 import { sendError } from '../error-handler.js';
 import { registerCompleteUpload } from './complete-upload.js';
 import { registerDeleteFile } from './delete-file.js';
@@ -27,12 +27,12 @@ export type TypedApp = FastifyInstance<
 
 export interface ApiRouteContext {
   app: TypedApp;
-  apiKeys: ApiKeyService;
+  auth: RequestAuth;
   uploads: UploadService;
 }
 
 export interface ApiRoutesOptions {
-  apiKeys: ApiKeyService;
+  auth: RequestAuth;
   uploads: UploadService;
 }
 

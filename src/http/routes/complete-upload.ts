@@ -2,11 +2,11 @@ import type { ApiRouteContext } from './api-routes.js';
 import { envelope, FileIdData, FileIdParams } from '../schemas.js';
 import { requireScope } from '../auth.js';
 
-export function registerCompleteUpload({ app, apiKeys, uploads }: ApiRouteContext): void {
+export function registerCompleteUpload({ app, auth, uploads }: ApiRouteContext): void {
   app.put(
     '/attachments/v1/files/complete-upload/:fileId',
     {
-      onRequest: requireScope(apiKeys, 'attachments.write'),
+      onRequest: requireScope(auth, 'attachments.write'),
       schema: { params: FileIdParams, response: { 200: envelope(FileIdData) } },
     },
     async (request) => {

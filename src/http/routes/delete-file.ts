@@ -2,11 +2,11 @@ import type { ApiRouteContext } from './api-routes.js';
 import { envelope, FileIdData, FileIdParams } from '../schemas.js';
 import { requireScope } from '../auth.js';
 
-export function registerDeleteFile({ app, apiKeys, uploads }: ApiRouteContext): void {
+export function registerDeleteFile({ app, auth, uploads }: ApiRouteContext): void {
   app.delete(
     '/attachments/v1/files/:fileId',
     {
-      onRequest: requireScope(apiKeys, 'attachments.delete'),
+      onRequest: requireScope(auth, 'attachments.delete'),
       schema: { params: FileIdParams, response: { 200: envelope(FileIdData) } },
     },
     async (request) => {

@@ -3,11 +3,11 @@ import { DownloadUrlBody, DownloadUrlData, envelope } from '../schemas.js';
 import { requireScope } from '../auth.js';
 
 /** Deprecated in the Connecteam API, kept for clients that still call it. */
-export function registerDownloadUrl({ app, apiKeys, uploads }: ApiRouteContext): void {
+export function registerDownloadUrl({ app, auth, uploads }: ApiRouteContext): void {
   app.post(
     '/attachments/v1/files/download-url',
     {
-      onRequest: requireScope(apiKeys, 'attachments.read'),
+      onRequest: requireScope(auth, 'attachments.read'),
       schema: { body: DownloadUrlBody, response: { 200: envelope(DownloadUrlData) } },
     },
     async (request) => {

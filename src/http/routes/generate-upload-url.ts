@@ -2,11 +2,11 @@ import type { ApiRouteContext } from './api-routes.js';
 import { envelope, GenerateUploadUrlBody, GenerateUploadUrlData } from '../schemas.js';
 import { requireScope } from '../auth.js';
 
-export function registerGenerateUploadUrl({ app, apiKeys, uploads }: ApiRouteContext): void {
+export function registerGenerateUploadUrl({ app, auth, uploads }: ApiRouteContext): void {
   app.post(
     '/attachments/v1/files/generate-upload-url',
     {
-      onRequest: requireScope(apiKeys, 'attachments.write'),
+      onRequest: requireScope(auth, 'attachments.write'),
       schema: { body: GenerateUploadUrlBody, response: { 200: envelope(GenerateUploadUrlData) } },
     },
     async (request) => {

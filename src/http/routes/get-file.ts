@@ -2,11 +2,11 @@ import type { ApiRouteContext } from './api-routes.js';
 import { envelope, FileIdParams, FileMetadataData } from '../schemas.js';
 import { requireScope } from '../auth.js';
 
-export function registerGetFile({ app, apiKeys, uploads }: ApiRouteContext): void {
+export function registerGetFile({ app, auth, uploads }: ApiRouteContext): void {
   app.get(
     '/attachments/v1/files/:fileId',
     {
-      onRequest: requireScope(apiKeys, 'attachments.read'),
+      onRequest: requireScope(auth, 'attachments.read'),
       schema: { params: FileIdParams, response: { 200: envelope(FileMetadataData) } },
     },
     async (request) => {
