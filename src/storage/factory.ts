@@ -19,7 +19,10 @@ export async function createObjectStore(
       await store.open();
       return store;
     }
-    case 's3':
-      throw new Error('the S3 object store is not built yet');
+    case 's3': {
+      // Loaded on demand, so a local-store deployment never loads the AWS SDK.
+      const { S3ObjectStore } = await import('./s3/s3-object-store.js');
+      return new S3ObjectStore(config);
+    }
   }
 }

@@ -30,13 +30,22 @@ describe('attache CLI', () => {
     ['documents/report.pdf', 'application/pdf'],
     ['images/rose.jpg', 'image/jpeg'],
     ['images/rose.png', 'image/png'],
-    ['documents/report.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    [
+      'documents/report.docx',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
     ['text/hours.csv', 'text/csv'],
   ];
 
   for (const [file, expectedType] of realFiles) {
     test(`upload ${file} prints its metadata`, async () => {
-      const { stdout } = await cli(['upload', join(corpusDir, file), '--feature', 'chat', '--json']);
+      const { stdout } = await cli([
+        'upload',
+        join(corpusDir, file),
+        '--feature',
+        'chat',
+        '--json',
+      ]);
       const metadata = JSON.parse(stdout);
       assert.equal(metadata.uploadCompleted, true);
       assert.equal(metadata.fileType, expectedType);
@@ -47,7 +56,12 @@ describe('attache CLI', () => {
   }
 
   test('upload prints readable text without --json', async () => {
-    const { stdout } = await cli(['upload', join(corpusDir, 'documents/report.pdf'), '--feature', 'users']);
+    const { stdout } = await cli([
+      'upload',
+      join(corpusDir, 'documents/report.pdf'),
+      '--feature',
+      'users',
+    ]);
     assert.match(stdout, /^fileId: {3}[0-9a-f-]{36}$/m);
     assert.match(stdout, /^fileType: application\/pdf$/m);
     assert.match(stdout, /^feature: {2}users$/m);
@@ -71,21 +85,35 @@ describe('attache CLI', () => {
 
   test('disguised file is rejected and its bytes are gone', async () => {
     const disguised = join(corpusDir, 'disguises/scan.pdf');
-    await assert.rejects(cli(['upload', disguised, '--feature', 'chat']), (error: { stderr: string; code: number }) => {
-      assert.equal(error.code, 1);
-      assert.match(error.stderr, /File type is not the same as declared, file got deleted \(HTTP 415, file_type_mismatch\)/);
-      return true;
+    await assert.rejects(
+      cli(['upload', disguised, '--feature', 'chat']),
+      (error: { stderr: string; code: number }) => {
+        assert.equal(error.code, 1);
+        assert.match(
+          error.stderr,
+          /File type is not the same as declared, file got deleted \(HTTP 415, file_type_mismatch\)/,
+        );
+        return true;
+      },
+    );
+    const objects = await readdir(join(server.dataDir, 'objects'), {
+      recursive: true,
+      withFileTypes: true,
     });
-    const objects = await readdir(join(server.dataDir, 'objects'), { recursive: true, withFileTypes: true });
-    const rejected = server.logLines.find((line) => line.msg === 'upload rejected: stored bytes are not the declared type');
+    const rejected = server.logLines.find(
+      (line) => line.msg === 'upload rejected: stored bytes are not the declared type',
+    );
     assert.ok(rejected, 'rejection was logged');
-    const leftovers = objects.filter((entry) => entry.isFile() && entry.name.startsWith(String(rejected.fileId)));
+    const leftovers = objects.filter(
+      (entry) => entry.isFile() && entry.name.startsWith(String(rejected.fileId)),
+    );
     assert.deepEqual(leftovers, []);
   });
 
   test('info prints a file', async () => {
     const uploaded = JSON.parse(
-      (await cli(['upload', join(corpusDir, 'images/rose.png'), '--feature', 'chat', '--json'])).stdout,
+      (await cli(['upload', join(corpusDir, 'images/rose.png'), '--feature', 'chat', '--json']))
+        .stdout,
     );
     const { stdout } = await cli(['info', uploaded.fileId, '--json']);
     assert.deepEqual(JSON.parse(stdout).fileId, uploaded.fileId);
@@ -104,8 +132,22 @@ describe('attache CLI', () => {
   test('keys create, list and revoke', async () => {
     const env = { ATTACHE_DATA_DIR: server.dataDir, ATTACHE_LOG_LEVEL: 'silent' };
     const created = JSON.parse(
-      (await cli(['keys', 'create', '--account', 'acme', '--name', 'ci', '--scopes', 'attachments.read', '--json'], env))
-        .stdout,
+      (
+        await cli(
+          [
+            'keys',
+            'create',
+            '--account',
+            'acme',
+            '--name',
+            'ci',
+            '--scopes',
+            'attachments.read',
+            '--json',
+          ],
+          env,
+        )
+      ).stdout,
     );
     assert.match(created.apiKey, /^atk_/);
     assert.deepEqual(created.scopes, ['attachments.read']);
@@ -114,16 +156,25 @@ describe('attache CLI', () => {
     assert.equal(entry.revokedAt, null);
     assert.equal(JSON.stringify(listed).includes(created.apiKey), false);
     await cli(['keys', 'revoke', created.keyId], env);
-    const response = await fetch(`${server.baseUrl}/attachments/v1/files/3f2b8c1e-0000-4000-8000-000000000000`, {
-      headers: { 'x-api-key': created.apiKey },
-    });
+    const response = await fetch(
+      `${server.baseUrl}/attachments/v1/files/3f2b8c1e-0000-4000-8000-000000000000`,
+      {
+        headers: { 'x-api-key': created.apiKey },
+      },
+    );
     assert.equal(response.status, 401);
   });
 
   test('invalid configuration names the variable', async () => {
-    await assert.rejects(cli(['sweep'], { ATTACHE_DATA_DIR: server.dataDir, ATTACHE_PORT: 'eighty' }), (error: { stderr: string }) => {
-      assert.match(error.stderr, /invalid ATTACHE_PORT="eighty": expected an integer from 0 to 65535/);
-      return true;
-    });
+    await assert.rejects(
+      cli(['sweep'], { ATTACHE_DATA_DIR: server.dataDir, ATTACHE_PORT: 'eighty' }),
+      (error: { stderr: string }) => {
+        assert.match(
+          error.stderr,
+          /invalid ATTACHE_PORT="eighty": expected an integer from 0 to 65535/,
+        );
+        return true;
+      },
+    );
   });
 });

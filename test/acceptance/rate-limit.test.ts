@@ -60,6 +60,10 @@ describe('rate limits with Redis unreachable', () => {
   test('requests are allowed and the failure is logged', async () => {
     const response = await getFile(server.baseUrl, server.apiKey, unknownFileId);
     assert.equal(response.status, 404);
-    assert.ok(server.logLines.some((line) => line.msg === 'rate limit counters unavailable; request allowed'));
+    assert.ok(
+      server.logLines.some(
+        (line) => line.msg === 'rate limit counters unavailable; request allowed',
+      ),
+    );
   });
 });

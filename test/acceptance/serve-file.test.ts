@@ -26,7 +26,10 @@ describe('serving files', () => {
     assert.equal(response.headers.get('content-length'), String(bytes.length));
     assert.match(response.headers.get('etag') ?? '', /^"[0-9a-f]{64}"$/);
     assert.ok(response.headers.get('last-modified'));
-    assert.equal(response.headers.get('content-disposition'), `inline; filename="digits.txt"; filename*=UTF-8''digits.txt`);
+    assert.equal(
+      response.headers.get('content-disposition'),
+      `inline; filename="digits.txt"; filename*=UTF-8''digits.txt`,
+    );
   });
 
   test('HEAD sends headers only', async () => {
@@ -81,7 +84,9 @@ describe('serving files', () => {
   });
 
   test('If-Range with a stale ETag sends the whole file', async () => {
-    const response = await fetch(fileUrl, { headers: { range: 'bytes=0-3', 'if-range': '"stale"' } });
+    const response = await fetch(fileUrl, {
+      headers: { range: 'bytes=0-3', 'if-range': '"stale"' },
+    });
     assert.equal(response.status, 200);
     assert.equal(await response.text(), bytes.toString());
   });
@@ -98,7 +103,12 @@ describe('serving files', () => {
   });
 
   test('HTML and SVG are attachments', async () => {
-    const html = await uploadBytes(server.baseUrl, server.apiKey, 'page.html', Buffer.from('<h1>x</h1>'));
+    const html = await uploadBytes(
+      server.baseUrl,
+      server.apiKey,
+      'page.html',
+      Buffer.from('<h1>x</h1>'),
+    );
     const htmlResponse = await fetch(html.fileUrl);
     assert.match(htmlResponse.headers.get('content-disposition') ?? '', /^attachment;/);
     assert.equal(htmlResponse.headers.get('content-type'), 'text/html');
@@ -108,7 +118,10 @@ describe('serving files', () => {
       'logo.svg',
       Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
     );
-    assert.match((await fetch(svg.fileUrl)).headers.get('content-disposition') ?? '', /^attachment;/);
+    assert.match(
+      (await fetch(svg.fileUrl)).headers.get('content-disposition') ?? '',
+      /^attachment;/,
+    );
   });
 
   test('PDF and images are inline', async () => {

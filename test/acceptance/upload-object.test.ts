@@ -12,7 +12,9 @@ function rawPut(
   headers: Record<string, string>,
   body: Buffer,
   options: { cutAfterBytes?: number } = {},
-): Promise<{ status: number; text: string; headers: Record<string, unknown> } | 'connection closed'> {
+): Promise<
+  { status: number; text: string; headers: Record<string, unknown> } | 'connection closed'
+> {
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method: 'PUT', headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -44,14 +46,18 @@ function rawPut(
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 describe('local store upload endpoint', () => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer({ env: { ATTACHE_MAX_OBJECT_BYTES: '4096', ATTACHE_CORS_ORIGINS: '*' } });
+    server = await startTestServer({
+      env: { ATTACHE_MAX_OBJECT_BYTES: '4096', ATTACHE_CORS_ORIGINS: '*' },
+    });
   });
   after(() => server.cleanup());
 
@@ -78,7 +84,11 @@ describe('local store upload endpoint', () => {
 
   test('missing Content-Type is SignatureDoesNotMatch', async () => {
     const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.pdf' });
-    const put = await rawPut(upload.uploadFileUrl, { 'content-length': String(samples.pdf.length) }, samples.pdf);
+    const put = await rawPut(
+      upload.uploadFileUrl,
+      { 'content-length': String(samples.pdf.length) },
+      samples.pdf,
+    );
     assert.notEqual(put, 'connection closed');
     if (put === 'connection closed') return;
     assert.equal(put.status, 403);
@@ -89,7 +99,10 @@ describe('local store upload endpoint', () => {
     const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.pdf' });
     const url = new URL(upload.uploadFileUrl);
     const signature = url.searchParams.get('X-Attache-Signature')!;
-    url.searchParams.set('X-Attache-Signature', (signature[0] === 'a' ? 'b' : 'a') + signature.slice(1));
+    url.searchParams.set(
+      'X-Attache-Signature',
+      (signature[0] === 'a' ? 'b' : 'a') + signature.slice(1),
+    );
     const put = await putBytes(url.toString(), samples.pdf, 'application/pdf');
     assert.equal(put.status, 403);
     assert.match(put.text, /SignatureDoesNotMatch/);
@@ -98,7 +111,10 @@ describe('local store upload endpoint', () => {
   test('extended expiry is SignatureDoesNotMatch', async () => {
     const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.pdf' });
     const url = new URL(upload.uploadFileUrl);
-    url.searchParams.set('X-Attache-Expires', String(Number(url.searchParams.get('X-Attache-Expires')) + 3600));
+    url.searchParams.set(
+      'X-Attache-Expires',
+      String(Number(url.searchParams.get('X-Attache-Expires')) + 3600),
+    );
     const put = await putBytes(url.toString(), samples.pdf, 'application/pdf');
     assert.equal(put.status, 403);
     assert.match(put.text, /SignatureDoesNotMatch/);
@@ -134,7 +150,11 @@ describe('local store upload endpoint', () => {
 
   test('body over the object limit is EntityTooLarge and nothing is kept', async () => {
     const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.bin' });
-    const put = await putBytes(upload.uploadFileUrl, Buffer.alloc(4097), 'application/octet-stream');
+    const put = await putBytes(
+      upload.uploadFileUrl,
+      Buffer.alloc(4097),
+      'application/octet-stream',
+    );
     assert.equal(put.status, 400);
     assert.match(put.text, /<Code>EntityTooLarge<\/Code>/);
     const response = await complete(server.baseUrl, server.apiKey, upload.fileId);
@@ -143,7 +163,11 @@ describe('local store upload endpoint', () => {
 
   test('body of exactly the object limit is accepted', async () => {
     const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.bin' });
-    const put = await putBytes(upload.uploadFileUrl, Buffer.alloc(4096), 'application/octet-stream');
+    const put = await putBytes(
+      upload.uploadFileUrl,
+      Buffer.alloc(4096),
+      'application/octet-stream',
+    );
     assert.equal(put.status, 200);
   });
 

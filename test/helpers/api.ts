@@ -11,7 +11,12 @@ export async function api(
   baseUrl: string,
   method: string,
   path: string,
-  options: { apiKey?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    apiKey?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
@@ -90,7 +95,12 @@ export async function uploadBytes(
   const completed = await complete(baseUrl, apiKey, upload.fileId);
   assert.equal(completed.status, 200, JSON.stringify(completed.body));
   const metadata = await getFile(baseUrl, apiKey, upload.fileId);
-  return metadata.body.data as { fileId: string; fileUrl: string; fileType: string; sizeBytes: number };
+  return metadata.body.data as {
+    fileId: string;
+    fileUrl: string;
+    fileType: string;
+    sizeBytes: number;
+  };
 }
 
 /** Minimal valid files of common types, for tests that need genuine bytes. */

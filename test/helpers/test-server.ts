@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Scope } from '../../src/domain/types.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { setUpBackends, type BackendSetup, type Backends } from './backends.js';
 
 /** Returns a TCP port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -35,9 +36,19 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
+  /** Where metadata and bytes live; default `local-sqlite`. */
+  backends?: Backends;
+  /**
+   * An existing backend setup to share (another process of the same deployment). Without it
+   * the server gets fresh backends, cleaned up with the server.
+   */
+  shared?: BackendSetup;
   env?: Record<string, string>;
   dataDir?: string;
   port?: number;
+  /** Set on restarted servers: they clean up what the first server created. */
+  ownsBackends?: boolean;
+  ownsDataDir?: boolean;
 }
 
 /**
@@ -46,6 +57,7 @@ export interface TestServerOptions {
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'attache-test-')));
+  const backends = options.shared ?? (await setUpBackends(options.backends ?? 'local-sqlite'));
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({
@@ -54,7 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ATTACHE_PUBLIC_URL: baseUrl,
     ATTACHE_SWEEP_INTERVAL_SECONDS: '0',
     ATTACHE_SHUTDOWN_TIMEOUT_SECONDS: '5',
-    ...backendEnv(),
+    ...backends.env,
     ...options.env,
   });
   const logLines: Record<string, unknown>[] = [];
@@ -87,19 +99,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     stop,
     async restart() {
       await stop();
-      return startTestServer({ ...options, dataDir, port });
+      return startTestServer({
+        ...options,
+        shared: backends,
+        dataDir,
+        port,
+        ownsBackends: !options.shared || options.ownsBackends,
+        ownsDataDir: options.dataDir === undefined || options.ownsDataDir,
+      });
     },
     async cleanup() {
       await stop();
-      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined || options.ownsDataDir) {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+      if (!options.shared || options.ownsBackends) await backends.cleanup();
     },
   };
-}
-
-/**
- * Extra settings for the backends under test, from ATTACHE_TEST_BACKENDS: `local-sqlite` (the
- * default) or `s3-postgres`, which reads the S3 server's settings from `.s3-server/env`.
- */
-function backendEnv(): Record<string, string> {
-  return {};
 }
