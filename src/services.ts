@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ApiKeyService } from './domain/api-keys.js';
 import type { FileUrls } from './domain/file-urls.js';
-import { UrlSigner } from './domain/signer.js';
+import { UrlSigner } from './lib/url-signer.js';
 import { UploadService } from './domain/uploads.js';
 import { createMetadataStore } from './metadata/factory.js';
 import type { MetadataStore } from './metadata/metadata-store.js';

@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../storage/object-store.js';
-import type { UrlSigner } from './signer.js';
+import type { UrlSigner } from '../lib/url-signer.js';
 import type { UploadRecord } from './types.js';
 
 export interface FileUrls {

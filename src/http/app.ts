@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger as PinoLogger } from 'pino';
 import type { ApiKeyService } from '../domain/api-keys.js';
 import type { FileUrls } from '../domain/file-urls.js';
-import type { UrlSigner } from '../domain/signer.js';
+import type { UrlSigner } from '../lib/url-signer.js';
 import type { UploadService } from '../domain/uploads.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';

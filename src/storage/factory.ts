@@ -1,5 +1,5 @@
 import type { ObjectStoreConfig } from '../config.js';
-import type { UrlSigner } from '../domain/signer.js';
+import type { UrlSigner } from '../lib/url-signer.js';
 import { LocalObjectStore } from './local/local-object-store.js';
 import type { ObjectStore } from './object-store.js';
 

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { contentDisposition } from '../../src/domain/content-disposition.js';
+import { contentDisposition } from '../../src/lib/content-disposition.js';
 import { AttacheError } from '../../src/errors.js';
 import { S3ObjectStore } from '../../src/storage/s3/s3-object-store.js';
 import { putToUploadUrl } from '../conformance/object-store-suite.js';

@@ -4,7 +4,7 @@ import type { UploadRecord } from '../../domain/types.js';
 import type { UploadService } from '../../domain/uploads.js';
 import { AttacheError } from '../../errors.js';
 import type { ObjectInfo, ObjectStore } from '../../storage/object-store.js';
-import { contentDisposition } from '../content-disposition.js';
+import { contentDisposition } from '../../lib/content-disposition.js';
 import { sendError } from '../error-handler.js';
 import { parseRange } from '../ranges.js';
 

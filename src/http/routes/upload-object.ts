@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parseMimeType } from '../../domain/file-types/mime-type.js';
-import type { UrlSigner } from '../../domain/signer.js';
+import type { UrlSigner } from '../../lib/url-signer.js';
 import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { isFileId } from '../../storage/object-keys.js';
 import { IncompleteBodyError, type LocalObjectStore } from '../../storage/local/local-object-store.js';

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { UrlSigner } from '../../domain/signer.js';
+import type { UrlSigner } from '../../lib/url-signer.js';
 import {
   StagedObjectChangedError,
   type ByteRange,

@@ -1,4 +1,4 @@
-import type { UrlSigner } from '../../domain/signer.js';
+import type { UrlSigner } from '../../lib/url-signer.js';
 import type { UploadUrlRequest } from '../object-store.js';
 
 /** Query parameters of a local-store upload URL, named after their SigV4 counterparts. */

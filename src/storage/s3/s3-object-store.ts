@@ -12,7 +12,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import type { ObjectStoreConfig } from '../../config.js';
-import { contentDisposition } from '../../domain/content-disposition.js';
+import { contentDisposition } from '../../lib/content-disposition.js';
 import { unavailableError } from '../../errors.js';
 import { finalObjectKey, isFileId, stagedObjectKey } from '../object-keys.js';
 import {
@@ -208,6 +208,8 @@ export class S3ObjectStore implements ObjectStore {
       Key: this.#finalKey(request.fileId),
       ResponseContentDisposition: contentDisposition(request.fileName, request.contentType),
       ResponseContentType: request.contentType,
+      // The URL expires, so caches must not keep the response longer than the URL lives.
+      ResponseCacheControl: `private, max-age=${Math.max(1, request.expiresInSeconds)}`,
     });
     return getSignedUrl(this.#client, command, {
       expiresIn: Math.max(1, request.expiresInSeconds),
