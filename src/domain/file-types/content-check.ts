@@ -83,7 +83,8 @@ export async function checkContent(
   }
 
   const officeFamily = declaredOfficeOpenXmlFamily(declaredType);
-  if (officeFamily !== null && (detectedType === null || isZipBased(detectedType))) {
+  const confirmed = detectedType !== null && satisfies(detectedType, declaredType);
+  if (officeFamily !== null && !confirmed && (detectedType === null || isZipBased(detectedType))) {
     // A streamed zip, or one whose first entry is not `[Content_Types].xml`, hides its kind
     // from a prefix scan: the central directory lists every entry.
     const names = await readZipEntryNames(counted);

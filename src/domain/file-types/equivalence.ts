@@ -78,7 +78,15 @@ export function canonicalType(essence: string): string {
 const families: readonly (readonly string[])[] = [
   // ISO base media file format (ISO/IEC 14496-12): the `ftyp` brand varies by the writer, and
   // an iPhone `.MOV` and an `.mp4` differ only in brand lists that players ignore.
-  ['video/mp4', 'audio/mp4', 'video/x-m4v', 'video/quicktime', 'video/3gpp', 'video/3gpp2', 'audio/3gpp'],
+  [
+    'video/mp4',
+    'audio/mp4',
+    'video/x-m4v',
+    'video/quicktime',
+    'video/3gpp',
+    'video/3gpp2',
+    'audio/3gpp',
+  ],
   // HEIF (ISO/IEC 23008-12): HEIC is HEIF with HEVC images; phones mix both names.
   ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence'],
   // Matroska: WebM is a Matroska profile.

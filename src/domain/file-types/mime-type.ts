@@ -4,11 +4,13 @@ import { canonicalType } from './equivalence.js';
 
 // RFC 6838 section 4.2: a type or subtype name starts with a letter or digit and continues with
 // up to 126 of these characters.
-const restrictedName = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}";
+const restrictedName = '[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}';
 const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const quotedString = '"(?:[^"\\\\\\r\\n]|\\\\.)*"';
 const parameter = `\\s*;\\s*${token}=(?:${token}|${quotedString})`;
-const mimeTypePattern = new RegExp(`^\\s*(${restrictedName})/(${restrictedName})((?:${parameter})*)\\s*;?\\s*$`);
+const mimeTypePattern = new RegExp(
+  `^\\s*(${restrictedName})/(${restrictedName})((?:${parameter})*)\\s*;?\\s*$`,
+);
 
 /**
  * Parses a client's MIME type hint (RFC 6838 `type/subtype` with optional RFC 2045

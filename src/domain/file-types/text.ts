@@ -41,7 +41,9 @@ export function isText(prefix: Buffer, isWholeFile: boolean): boolean {
   if (prefix.includes(0)) return false;
   // A UTF-8 character is at most 4 bytes, so at most 3 of them can be cut off at the end.
   const cuts = isWholeFile ? [0] : [0, 1, 2, 3];
-  return cuts.some((cut) => cut <= prefix.length && decodes(prefix.subarray(0, prefix.length - cut)));
+  return cuts.some(
+    (cut) => cut <= prefix.length && decodes(prefix.subarray(0, prefix.length - cut)),
+  );
 }
 
 function decodes(bytes: Buffer): boolean {
@@ -86,5 +88,7 @@ export function hasSvgRoot(text: string): boolean {
  */
 export function isMultipartEnvelope(prefix: Buffer): boolean {
   const head = prefix.subarray(0, 1024).toString('latin1');
-  return /^--[!-~]{1,70}\r?\n(?:[A-Za-z-]+:[^\r\n]*\r?\n)*content-disposition:\s*form-data/i.test(head);
+  return /^--[!-~]{1,70}\r?\n(?:[A-Za-z-]+:[^\r\n]*\r?\n)*content-disposition:\s*form-data/i.test(
+    head,
+  );
 }

@@ -20,10 +20,11 @@ export const maxCentralDirectoryBytes = 1024 * 1024;
 
 /** Returns the archive's entry names, or null when no valid central directory is found. */
 export async function readZipEntryNames(reader: RangeReader): Promise<string[] | null> {
-  const tailStart = Math.max(0, reader.sizeBytes - endRecordSize - maxCommentSize);
-  const tail = await reader.read(tailStart, reader.sizeBytes);
-  const endOffset = findEndRecord(tail);
-  if (endOffset === null) return null;
+  const found =
+    (await findEndRecordIn(reader, 1024)) ??
+    (await findEndRecordIn(reader, endRecordSize + maxCommentSize));
+  if (found === null) return null;
+  const { tail, offset: endOffset } = found;
 
   const entryCount = tail.readUInt16LE(endOffset + 10);
   const directorySize = tail.readUInt32LE(endOffset + 12);
@@ -34,6 +35,17 @@ export async function readZipEntryNames(reader: RangeReader): Promise<string[] |
 
   const directory = await reader.read(directoryOffset, directoryOffset + directorySize);
   return parseCentralDirectory(directory, entryCount);
+}
+
+/**
+ * Looks for the end record in the last `length` bytes. Almost every archive has no comment, so
+ * a short tail finds it; the longest possible comment needs a 64 KiB tail.
+ */
+async function findEndRecordIn(reader: RangeReader, length: number) {
+  const tailStart = Math.max(0, reader.sizeBytes - length);
+  const tail = await reader.read(tailStart, reader.sizeBytes);
+  const offset = findEndRecord(tail);
+  return offset === null ? null : { tail, offset };
 }
 
 function findEndRecord(tail: Buffer): number | null {
@@ -69,11 +81,17 @@ export function officeOpenXmlFamily(names: string[]): 'word' | 'xl' | 'ppt' | nu
 
 /** The Office Open XML family a declared type belongs to, or null for other types. */
 export function declaredOfficeOpenXmlFamily(type: string): 'word' | 'xl' | 'ppt' | null {
-  if (/^application\/vnd\.openxmlformats-officedocument\.wordprocessingml\./.test(type)) return 'word';
+  if (/^application\/vnd\.openxmlformats-officedocument\.wordprocessingml\./.test(type))
+    return 'word';
   if (/^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\./.test(type)) return 'xl';
   if (/^application\/vnd\.openxmlformats-officedocument\.presentationml\./.test(type)) return 'ppt';
-  if (/^application\/vnd\.ms-word\.(document|template)\.macroenabled\.12$/.test(type)) return 'word';
-  if (/^application\/vnd\.ms-excel\.(sheet|template|addin|sheet\.binary)\.macroenabled\.12$/.test(type)) {
+  if (/^application\/vnd\.ms-word\.(document|template)\.macroenabled\.12$/.test(type))
+    return 'word';
+  if (
+    /^application\/vnd\.ms-excel\.(sheet|template|addin|sheet\.binary)\.macroenabled\.12$/.test(
+      type,
+    )
+  ) {
     return 'xl';
   }
   if (/^application\/vnd\.ms-powerpoint\.\w+\.macroenabled\.12$/.test(type)) return 'ppt';
