@@ -7,9 +7,10 @@ import { canonicalType } from './equivalence.js';
 const restrictedName = '[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}';
 const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const quotedString = '"(?:[^"\\\\\\r\\n]|\\\\.)*"';
-const parameter = `\\s*;\\s*${token}=(?:${token}|${quotedString})`;
+// Optional whitespace is spaces and tabs only (RFC 9110 OWS): a line break is never valid.
+const parameter = `[ \\t]*;[ \\t]*${token}=(?:${token}|${quotedString})`;
 const mimeTypePattern = new RegExp(
-  `^\\s*(${restrictedName})/(${restrictedName})((?:${parameter})*)\\s*;?\\s*$`,
+  `^[ \\t]*(${restrictedName})/(${restrictedName})((?:${parameter})*)[ \\t]*;?[ \\t]*$`,
 );
 
 /**
