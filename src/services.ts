@@ -12,6 +12,7 @@ import type { MetadataStore } from './metadata/metadata-store.js';
 import { createObjectStore } from './storage/factory.js';
 import type { ObjectStore } from './storage/object-store.js';
 import { MemoryWindowCounter, RateLimiter } from './rate-limit/rate-limiter.js';
+import { createMetrics, type Metrics } from './metrics.js';
 
 export interface Services {
   metadata: MetadataStore;
@@ -21,6 +22,7 @@ export interface Services {
   apiKeys: ApiKeyService;
   rateLimiter: RateLimiter;
   uploads: UploadService;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -51,11 +53,13 @@ export async function createServices(
     signedFileUrlTtlSeconds: config.signedFileUrlTtlSeconds,
   };
   const apiKeys = new ApiKeyService(metadata, now);
+  const metrics = createMetrics();
   const uploads = new UploadService({
     metadata,
     objects,
     fileUrls,
     logger,
+    events: metrics.uploadEvents,
     now,
     settings: {
       uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
@@ -81,6 +85,7 @@ export async function createServices(
     apiKeys,
     rateLimiter,
     uploads,
+    metrics,
     async close() {
       await rateLimiter.close();
       await objects.close();

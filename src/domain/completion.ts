@@ -4,6 +4,7 @@ import { AttacheError } from '../errors.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import { StagedObjectChangedError, type ObjectInfo, type ObjectStore } from '../storage/object-store.js';
 import { checkContent } from './file-types/content-check.js';
+import type { UploadEvents } from './events.js';
 import type { Logger } from './logger.js';
 import type { RejectReason, UploadRecord } from './types.js';
 
@@ -17,6 +18,7 @@ interface CompletionContext {
   objects: ObjectStore;
   settings: CompletionSettings;
   logger: Logger;
+  events: UploadEvents;
   now: () => number;
 }
 
@@ -113,6 +115,7 @@ async function checkAndPromote(context: CompletionContext, upload: UploadRecord,
       }
       const promoted = await objects.promote(fileId, staged.etag);
       await markCompleted(context, upload, token, promoted);
+      context.events.completed(promoted.sizeBytes);
       context.logger.info(checked, 'upload completed');
       return;
     } catch (error) {
@@ -130,6 +133,7 @@ async function reject(
 ): Promise<never> {
   await context.objects.deleteStaged(upload.fileId);
   await context.metadata.markRejected(upload.fileId, token, reason);
+  context.events.rejected(reason);
   throw new AttacheError(reason);
 }
 

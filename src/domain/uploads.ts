@@ -6,6 +6,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { completeUpload, type CompletionSettings } from './completion.js';
 import { parseMimeType, typeFromFileName } from './file-types/mime-type.js';
 import { fileIdFromUrl, fileUrlFor, signedFileUrl, type FileUrls } from './file-urls.js';
+import { noUploadEvents, type UploadEvents } from './events.js';
 import type { Logger } from './logger.js';
 import { isFeatureType, type Principal, type UploadRecord } from './types.js';
 
@@ -41,6 +42,7 @@ export interface UploadServiceOptions {
   fileUrls: FileUrls;
   settings: UploadSettings;
   logger: Logger;
+  events?: UploadEvents;
   now?: () => number;
 }
 
@@ -51,10 +53,12 @@ export interface UploadServiceOptions {
 export class UploadService {
   readonly #options: UploadServiceOptions;
   readonly #now: () => number;
+  readonly #events: UploadEvents;
 
   constructor(options: UploadServiceOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#events = options.events ?? noUploadEvents;
   }
 
   async generateUploadUrl(principal: Principal, input: GenerateUploadUrlInput) {
@@ -76,13 +80,14 @@ export class UploadService {
       completeBy: expiresAt + settings.completeGraceSeconds * 1000,
     });
     const uploadFileUrl = await objects.createUploadUrl({ fileId, contentType: fileType, expiresAt });
+    this.#events.generated(input.featureType);
     return { fileId, uploadFileUrl, fileType, uploadExpiresAt: new Date(expiresAt).toISOString() };
   }
 
   async completeUpload(principal: Principal, fileId: string): Promise<{ fileId: string }> {
     const upload = await this.#findOwnUpload(principal, fileId);
     if (upload.state === 'completed') throw new AttacheError('upload_already_completed');
-    await completeUpload({ ...this.#options, now: this.#now }, upload);
+    await completeUpload({ ...this.#options, events: this.#events, now: this.#now }, upload);
     return { fileId };
   }
 
@@ -148,6 +153,7 @@ export class UploadService {
         }
       }
       expired += batch.length;
+      if (batch.length > 0) this.#events.expired(batch.length);
       if (batch.length < batchSize) return expired;
     }
   }

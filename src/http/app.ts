@@ -7,6 +7,7 @@ import type { UrlSigner } from '../lib/url-signer.js';
 import type { UploadService } from '../domain/uploads.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { Metrics } from '../metrics.js';
 import { LocalObjectStore } from '../storage/local/local-object-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { registerErrorHandler } from './error-handler.js';
@@ -23,6 +24,7 @@ export interface AppDependencies {
   apiKeys: ApiKeyService;
   rateLimiter: RateLimiter;
   uploads: UploadService;
+  metrics: Metrics;
   signer: UrlSigner;
   fileUrls: FileUrls;
   corsOrigins: readonly string[];
@@ -72,6 +74,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     };
     if (reply.statusCode >= 500) request.log.error(fields, 'request failed');
     else request.log.info(fields, 'request completed');
+    deps.metrics.requestDuration.observe(
+      {
+        method: request.method,
+        // The route pattern, not the path, so fileIds do not multiply the series.
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
   });
 
   await app.register(cors, {
@@ -102,5 +113,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
   }
   await app.register(healthRoutes, { metadata: deps.metadata, objects: deps.objects });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
   return app;
 }
