@@ -35,7 +35,9 @@ try {
   console.log(`create-bucket.mjs: created bucket ${bucket}`);
 } catch (error) {
   if (error.name !== 'BucketAlreadyOwnedByYou') {
-    console.error(`create-bucket.mjs: creating bucket ${bucket} failed: ${error.name}: ${error.message}`);
+    console.error(
+      `create-bucket.mjs: creating bucket ${bucket} failed: ${error.name}: ${error.message}`,
+    );
     process.exit(1);
   }
   console.log(`create-bucket.mjs: bucket ${bucket} already exists`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that scripts/s3-server/start.sh needs (Ceph mon, OSD, RADOS
 # Gateway and CLI tools). Does nothing and prints nothing when they are already installed.
-# Installing starts no service: start.sh runs every daemon by hand in a scratch folder.
+# start.sh runs every daemon itself in a scratch folder, so no system service needs to run.
 set -euo pipefail
 
 packages=(radosgw ceph-mon ceph-osd ceph-common)

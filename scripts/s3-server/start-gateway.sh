@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the RADOS Gateway of the cluster in FOLDER again after stop-gateway.sh, with the same
-# ceph.conf and port, and waits until it answers HTTP.
+# ceph.conf and port, and waits until it responds to HTTP.
 #
 # Usage: scripts/s3-server/start-gateway.sh [FOLDER]    (default FOLDER: .s3-server in the repo root)
 # ATTACHE_S3_SERVER_TIMEOUT sets the seconds to wait (default 30).
@@ -22,6 +22,6 @@ else
   started_at=$SECONDS
   start_gateway_daemon
   wait_for_gateway "$port" "${ATTACHE_S3_SERVER_TIMEOUT:-30}" ||
-    fail "see $log_dir/client.rgw.a.log and $log_dir/rgw.out"
-  log "radosgw (PID $(running_pid rgw)) answers on 127.0.0.1:$port after $((SECONDS - started_at)) s"
+    fail "radosgw failed to start; its logs are $log_dir/client.rgw.a.log and $log_dir/rgw.out"
+  log "radosgw (PID $(running_pid rgw)) responds on 127.0.0.1:$port after $((SECONDS - started_at)) s"
 fi

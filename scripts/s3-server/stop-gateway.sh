@@ -10,9 +10,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 resolve_folder "${1:-}"
 [[ -f $env_file ]] || fail "no cluster in $folder: run scripts/s3-server/start.sh first"
-if pid=$(running_pid rgw); then
-  stop_daemon rgw
-  log "stopped radosgw (PID $pid); 127.0.0.1:$(gateway_port) no longer answers"
+port=$(gateway_port)
+if running_pid rgw >/dev/null; then
+  stop_daemons rgw
+  log "stopped radosgw; connections to 127.0.0.1:$port are now refused"
 else
   log "radosgw is not running in $folder"
 fi
