@@ -49,7 +49,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // The onResponse hook below writes the one log line per request.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     genReqId: requestIdFor,
     // Uploads to the local store can take minutes; the API itself answers quickly.
     requestTimeout: 0,
@@ -72,7 +75,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       code: reply.errorCode ?? undefined,
       durationMs: Math.round(reply.elapsedTime),
     };
-    if (reply.statusCode >= 500) request.log.error(fields, 'request failed');
+    if (reply.statusCode === 503) request.log.warn(fields, 'request completed');
+    else if (reply.statusCode >= 500) request.log.error(fields, 'request failed');
     else request.log.info(fields, 'request completed');
     deps.metrics.requestDuration.observe(
       {

@@ -41,13 +41,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const attacheError = toAttacheError(error, request);
     const status = errorStatus[attacheError.code];
-    if (status >= 500) {
+    if (status === 503) {
+      // The store is down, not a bug: the cause's message is enough to tell which and why.
+      const cause = attacheError.cause instanceof Error ? attacheError.cause.message : undefined;
+      request.log.warn({ code: attacheError.code, cause }, 'store unavailable');
+    } else if (status >= 500) {
       request.log.error({ err: error, code: attacheError.code }, 'request failed');
     }
     return sendError(request, reply, attacheError);
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AttacheError('not_found')));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new AttacheError('not_found')),
+  );
 }
 
 function toAttacheError(error: FastifyError, request: FastifyRequest): AttacheError {
@@ -82,7 +88,11 @@ function toValidationIssue(context: string, issue: AjvError): ValidationIssue {
   const params = issue.params as Record<string, unknown>;
   switch (issue.keyword) {
     case 'required':
-      return { loc: [...loc, String(params.missingProperty)], msg: 'Field required', type: 'missing' };
+      return {
+        loc: [...loc, String(params.missingProperty)],
+        msg: 'Field required',
+        type: 'missing',
+      };
     case 'type':
       return typeIssue(loc, String(params.type));
     case 'maxLength':
@@ -110,7 +120,11 @@ function toValidationIssue(context: string, issue: AjvError): ValidationIssue {
         type: 'less_than_equal',
       };
     case 'pattern':
-      return { loc, msg: 'String should not contain control characters', type: 'string_pattern_mismatch' };
+      return {
+        loc,
+        msg: 'String should not contain control characters',
+        type: 'string_pattern_mismatch',
+      };
     default:
       return { loc, msg: issue.message ?? 'Invalid value', type: 'value_error' };
   }

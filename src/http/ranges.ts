@@ -5,7 +5,10 @@ import type { ByteRange } from '../storage/object-store.js';
  * the range to send, `'unsatisfiable'` for 416, or null to send the whole object (no header,
  * another unit, a malformed value, or several ranges, which a server may answer in full).
  */
-export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): ByteRange | 'unsatisfiable' | null {
   if (header === undefined) return null;
   const match = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header);
   if (!match) return null;

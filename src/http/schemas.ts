@@ -26,7 +26,9 @@ const nullableString = Type.Union([Type.String(), Type.Null()]);
 export const GenerateUploadUrlData = Type.Object({
   fileId: Type.String({ format: 'uuid' }),
   uploadFileUrl: Type.String(),
-  fileType: Type.String({ description: 'The normalised declared type; PUT with this Content-Type.' }),
+  fileType: Type.String({
+    description: 'The normalised declared type; PUT with this Content-Type.',
+  }),
   uploadExpiresAt: Type.String({ format: 'date-time' }),
 });
 

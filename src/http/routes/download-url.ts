@@ -12,7 +12,11 @@ export function registerDownloadUrl({ app, auth, uploads }: ApiRouteContext): vo
     },
     async (request) => {
       const { fileUrl, expirationInSeconds = 3600 } = request.body;
-      const data = await uploads.createDownloadUrl(request.principal!, fileUrl, expirationInSeconds);
+      const data = await uploads.createDownloadUrl(
+        request.principal!,
+        fileUrl,
+        expirationInSeconds,
+      );
       return { requestId: request.id, data };
     },
   );

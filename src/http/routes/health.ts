@@ -19,7 +19,9 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (scop
     if (!ready) request.log.warn({ checks }, 'not ready');
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'unavailable',
-      checks: Object.fromEntries(checks.map((check) => [check.name, check.ok ? 'ok' : 'unavailable'])),
+      checks: Object.fromEntries(
+        checks.map((check) => [check.name, check.ok ? 'ok' : 'unavailable']),
+      ),
     });
   });
 };

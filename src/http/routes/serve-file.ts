@@ -36,31 +36,32 @@ export const serveFileRoute: FastifyPluginAsync<ServeFileRouteOptions> = async (
     url: '/files/:fileId/*',
     exposeHeadRoute: false,
     handler: async (request, reply) => {
-    const { fileId } = request.params;
-    const upload = await options.uploads.findServableFile(fileId);
-    if (upload === null || upload.fileName !== request.params['*']) {
-      return sendError(request, reply, new AttacheError('not_found'));
-    }
-    request.fileId = fileId;
-    const signed = checkSignature(request, options.fileUrls, now());
-    if (signed === 'invalid') return sendError(request, reply, new AttacheError('file_url_expired'));
+      const { fileId } = request.params;
+      const upload = await options.uploads.findServableFile(fileId);
+      if (upload === null || upload.fileName !== request.params['*']) {
+        return sendError(request, reply, new AttacheError('not_found'));
+      }
+      request.fileId = fileId;
+      const signed = checkSignature(request, options.fileUrls, now());
+      if (signed === 'invalid')
+        return sendError(request, reply, new AttacheError('file_url_expired'));
 
-    const redirect = await options.objects.createDownloadUrl({
-      fileId,
-      fileName: upload.fileName,
-      contentType: upload.fileType,
-      expiresInSeconds: redirectTtlSeconds,
-    });
-    if (redirect !== null) {
-      return reply.code(302).header('cache-control', 'private, no-store').redirect(redirect);
-    }
+      const redirect = await options.objects.createDownloadUrl({
+        fileId,
+        fileName: upload.fileName,
+        contentType: upload.fileType,
+        expiresInSeconds: redirectTtlSeconds,
+      });
+      if (redirect !== null) {
+        return reply.code(302).header('cache-control', 'private, no-store').redirect(redirect);
+      }
 
-    const info = await options.objects.headFile(fileId);
-    if (info === null) {
-      request.log.error({ fileId }, 'completed file has no object in the store');
-      return sendError(request, reply, new AttacheError('not_found'));
-    }
-    return sendObject(request, reply, upload, info, { signed: signed === 'valid', options });
+      const info = await options.objects.headFile(fileId);
+      if (info === null) {
+        request.log.error({ fileId }, 'completed file has no object in the store');
+        return sendError(request, reply, new AttacheError('not_found'));
+      }
+      return sendObject(request, reply, upload, info, { signed: signed === 'valid', options });
     },
   });
 };
@@ -95,7 +96,9 @@ async function sendObject(
     'x-content-type-options': 'nosniff',
     'content-security-policy': 'sandbox',
     // A signed URL expires, so shared caches must not keep serving it; unsigned bytes never change.
-    'cache-control': context.signed ? 'private, max-age=300' : 'public, max-age=31536000, immutable',
+    'cache-control': context.signed
+      ? 'private, max-age=300'
+      : 'public, max-age=31536000, immutable',
     'accept-ranges': 'bytes',
     etag,
     'last-modified': lastModified.toUTCString(),

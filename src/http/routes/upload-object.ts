@@ -3,7 +3,10 @@ import { parseMimeType } from '../../domain/file-types/mime-type.js';
 import type { UrlSigner } from '../../lib/url-signer.js';
 import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { isFileId } from '../../storage/object-keys.js';
-import { IncompleteBodyError, type LocalObjectStore } from '../../storage/local/local-object-store.js';
+import {
+  IncompleteBodyError,
+  type LocalObjectStore,
+} from '../../storage/local/local-object-store.js';
 import {
   uploadPath,
   uploadSignatureFields,
@@ -32,22 +35,40 @@ interface UploadQuery {
  * S3 checks a presigned URL (signature, Content-Type, expiry when the PUT starts) and answers
  * with S3's error codes, then streams the body to disk.
  */
-export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = async (scope, options) => {
+export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = async (
+  scope,
+  options,
+) => {
   const now = options.now ?? Date.now;
   // The body stays an unread stream: the handler pipes it to disk.
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   scope.setErrorHandler((error, request, reply) => {
     if (error instanceof AttacheError && error.code.endsWith('_unavailable')) {
-      request.log.warn({ err: error, fileId: request.fileId }, 'upload failed: a store is unavailable');
-      return sendS3Error(request, reply, 'ServiceUnavailable', 'Please reduce your request rate or retry later', {
-        bodyUnread: true,
-      });
+      request.log.warn(
+        { err: error, fileId: request.fileId },
+        'upload failed: a store is unavailable',
+      );
+      return sendS3Error(
+        request,
+        reply,
+        'ServiceUnavailable',
+        'Please reduce your request rate or retry later',
+        {
+          bodyUnread: true,
+        },
+      );
     }
     request.log.error({ err: error, fileId: request.fileId }, 'upload failed');
-    return sendS3Error(request, reply, 'InternalError', 'We encountered an internal error. Please try again.', {
-      bodyUnread: true,
-    });
+    return sendS3Error(
+      request,
+      reply,
+      'InternalError',
+      'We encountered an internal error. Please try again.',
+      {
+        bodyUnread: true,
+      },
+    );
   });
 
   scope.put<{ Params: { fileId: string }; Querystring: UploadQuery }>(
@@ -56,7 +77,8 @@ export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = a
       const { fileId } = request.params;
       request.fileId = isFileId(fileId) ? fileId : null;
       const rejection = checkRequest(request, options, now());
-      if (rejection) return sendS3Error(request, reply, rejection.code, rejection.message, { bodyUnread: true });
+      if (rejection)
+        return sendS3Error(request, reply, rejection.code, rejection.message, { bodyUnread: true });
 
       const upload = await options.metadata.findUpload(fileId);
       if (upload === null || upload.state !== 'pending') {
@@ -69,9 +91,16 @@ export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = a
   );
 };
 
-type Rejection = { code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'MissingContentLength' | 'EntityTooLarge'; message: string };
+type Rejection = {
+  code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'MissingContentLength' | 'EntityTooLarge';
+  message: string;
+};
 
-function checkRequest(request: FastifyRequest<{ Params: { fileId: string }; Querystring: UploadQuery }>, options: UploadObjectRouteOptions, now: number): Rejection | null {
+function checkRequest(
+  request: FastifyRequest<{ Params: { fileId: string }; Querystring: UploadQuery }>,
+  options: UploadObjectRouteOptions,
+  now: number,
+): Rejection | null {
   const query = request.query;
   const expires = query[uploadUrlParams.expires];
   const keyId = query[uploadUrlParams.keyId];
@@ -84,7 +113,8 @@ function checkRequest(request: FastifyRequest<{ Params: { fileId: string }; Quer
   if (!isFileId(request.params.fileId) || !options.signer.verify(fields, keyId, signature)) {
     return {
       code: 'SignatureDoesNotMatch',
-      message: 'The request signature does not match: send the URL unchanged, with the Content-Type declared when it was generated',
+      message:
+        'The request signature does not match: send the URL unchanged, with the Content-Type declared when it was generated',
     };
   }
   // As on S3, the expiry is checked when the PUT starts, so a long upload that started in
@@ -93,7 +123,10 @@ function checkRequest(request: FastifyRequest<{ Params: { fileId: string }; Quer
 
   const lengthHeader = request.headers['content-length'];
   if (lengthHeader === undefined || !/^\d+$/.test(lengthHeader)) {
-    return { code: 'MissingContentLength', message: 'You must provide the Content-Length HTTP header' };
+    return {
+      code: 'MissingContentLength',
+      message: 'You must provide the Content-Length HTTP header',
+    };
   }
   if (Number(lengthHeader) > options.maxObjectBytes) {
     return {
@@ -133,7 +166,12 @@ async function receiveBody(
     if (error instanceof AttacheError) throw error;
     if (error instanceof IncompleteBodyError || abort.signal.aborted) {
       request.log.info({ fileId, err: error }, 'upload body ended early; nothing stored');
-      return sendS3Error(request, reply, 'IncompleteBody', 'The request body ended before Content-Length bytes');
+      return sendS3Error(
+        request,
+        reply,
+        'IncompleteBody',
+        'The request body ended before Content-Length bytes',
+      );
     }
     throw error;
   } finally {

@@ -65,7 +65,12 @@ export class PostgresMetadataStore implements MetadataStore {
     // which would crash the process without a listener. The pool has already dropped that
     // connection and opens a new one for the next query, so there is nothing else to do.
     this.#pool.on('error', (error) => {
-      options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed and was discarded');
+      // pg attaches the whole client to the error; log only what identifies the failure.
+      const { message, code } = error as Error & { code?: string };
+      options.logger?.warn(
+        { err: { message, code } },
+        'idle PostgreSQL connection failed and was discarded',
+      );
     });
   }
 
