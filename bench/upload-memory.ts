@@ -153,9 +153,13 @@ http.createServer(async (req, res) => {
 
 async function measureBareNode(dataDir: string): Promise<Measurement> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-e', bareServerSource, join(dataDir, 'bare.bin'), String(port)], {
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    process.execPath,
+    ['-e', bareServerSource, join(dataDir, 'bare.bin'), String(port)],
+    {
+      stdio: 'inherit',
+    },
+  );
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`);
     return await measure(child, async () => {

@@ -30,7 +30,9 @@ let startedS3 = false;
 if (needsS3) {
   const wasRunning = existsSync(`${s3Folder}/pids`);
   execFileSync('bash', ['scripts/s3-server/install.sh'], { stdio: 'inherit' });
-  execFileSync('bash', ['scripts/s3-server/start.sh', s3Folder], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', ['scripts/s3-server/start.sh', s3Folder], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   startedS3 = !wasRunning;
 }
 
@@ -52,7 +54,8 @@ const report = stream.compose(spec);
 report.pipe(process.stdout, { end: false });
 // The summary goes out after the spec report's own totals, so it is the run's last line.
 report.on('end', () => {
-  if (startedS3) execFileSync('bash', ['scripts/s3-server/stop.sh', s3Folder], { stdio: 'inherit' });
+  if (startedS3)
+    execFileSync('bash', ['scripts/s3-server/stop.sh', s3Folder], { stdio: 'inherit' });
   console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 });

@@ -178,12 +178,19 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(signingKeyId)) {
     throw new ConfigError('ATTACHE_SIGNING_KEY_ID', '1-32 letters, digits, _ or -', signingKeyId);
   }
-  const signedFileUrlTtlSeconds = readInteger(env, 'ATTACHE_SIGNED_FILE_URL_TTL_SECONDS', 0, 0, 604800);
+  const signedFileUrlTtlSeconds = readInteger(
+    env,
+    'ATTACHE_SIGNED_FILE_URL_TTL_SECONDS',
+    0,
+    0,
+    604800,
+  );
   const config: Config = {
     host,
     port,
     publicBaseUrl:
-      readUrl(env, 'ATTACHE_PUBLIC_URL', null) ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+      readUrl(env, 'ATTACHE_PUBLIC_URL', null) ??
+      `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     dataDir,
     logLevel: readChoice(
       env,
@@ -194,7 +201,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     uploadUrlTtlSeconds: readInteger(env, 'ATTACHE_UPLOAD_URL_TTL_SECONDS', 300, 1, 604800),
     completeGraceSeconds: readInteger(env, 'ATTACHE_COMPLETE_GRACE_SECONDS', 300, 0, 604800),
     maxFileBytes: readInteger(env, 'ATTACHE_MAX_FILE_BYTES', GiB, 0, Number.MAX_SAFE_INTEGER),
-    maxObjectBytes: readInteger(env, 'ATTACHE_MAX_OBJECT_BYTES', 5 * GiB, 0, Number.MAX_SAFE_INTEGER),
+    maxObjectBytes: readInteger(
+      env,
+      'ATTACHE_MAX_OBJECT_BYTES',
+      5 * GiB,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
     corsOrigins: readString(env, 'ATTACHE_CORS_ORIGINS', '*')
       .split(',')
       .map((origin) => origin.trim())

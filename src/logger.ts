@@ -11,7 +11,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'attache' },
       redact: {
-        paths: ['headers["x-api-key"]', 'headers.authorization', '*.headers["x-api-key"]', '*.headers.authorization'],
+        paths: [
+          'headers["x-api-key"]',
+          'headers.authorization',
+          '*.headers["x-api-key"]',
+          '*.headers.authorization',
+        ],
         censor: '[redacted]',
       },
     },

@@ -15,7 +15,10 @@ export interface RunningServer {
 }
 
 /** Starts the service: stores, first-start set-up, HTTP listener and the sweeper. */
-export async function startServer(config: Readonly<Config>, logger?: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: Readonly<Config>,
+  logger?: Logger,
+): Promise<RunningServer> {
   const log = logger ?? createLogger(config.logLevel);
   const services = await createServices(config, log);
   await ensureDevelopmentKey(services, config.dataDir, log);

@@ -1,5 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
-import { AttacheApiError, AttacheClient, type FeatureType, type FileMetadata } from '../client/client.js';
+import {
+  AttacheApiError,
+  AttacheClient,
+  type FeatureType,
+  type FileMetadata,
+} from '../client/client.js';
 import { uploadFile } from '../client/node-upload.js';
 
 interface ConnectionOptions {
@@ -17,7 +22,12 @@ function clientFor(options: ConnectionOptions): AttacheClient {
 
 export async function runUpload(
   path: string,
-  options: ConnectionOptions & { feature: FeatureType; type?: string; name?: string; retries: string },
+  options: ConnectionOptions & {
+    feature: FeatureType;
+    type?: string;
+    name?: string;
+    retries: string;
+  },
 ) {
   const client = clientFor(options);
   const showProgress = !options.json && process.stderr.isTTY;
@@ -73,7 +83,9 @@ function printMetadata(metadata: FileMetadata, json?: boolean) {
 /** Adds the API's status and code to an error message, for the user and for scripts. */
 function describe(error: unknown): Error {
   if (error instanceof AttacheApiError) {
-    return new Error(`${error.message} (HTTP ${error.status}${error.code ? `, ${error.code}` : ''})`);
+    return new Error(
+      `${error.message} (HTTP ${error.status}${error.code ? `, ${error.code}` : ''})`,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -28,9 +28,18 @@ export async function runServe(): Promise<void> {
   }
 }
 
-export async function runKeysCreate(options: { account: string; name: string; scopes: Scope[]; json?: boolean }) {
+export async function runKeysCreate(options: {
+  account: string;
+  name: string;
+  scopes: Scope[];
+  json?: boolean;
+}) {
   const created = await withServices((services) =>
-    services.apiKeys.create({ accountName: options.account, name: options.name, scopes: options.scopes }),
+    services.apiKeys.create({
+      accountName: options.account,
+      name: options.name,
+      scopes: options.scopes,
+    }),
   );
   if (options.json) {
     console.log(JSON.stringify({ apiKey: created.apiKey, ...withoutHash(created.record) }));
@@ -50,7 +59,8 @@ export async function runKeysList(options: { json?: boolean }) {
     return;
   }
   for (const key of keys) {
-    const status = key.revokedAt === null ? 'active' : `revoked ${new Date(key.revokedAt).toISOString()}`;
+    const status =
+      key.revokedAt === null ? 'active' : `revoked ${new Date(key.revokedAt).toISOString()}`;
     console.log(`${key.keyId}  ${key.keyPrefix}…  ${key.name}  ${key.scopes.join(',')}  ${status}`);
   }
 }

@@ -45,7 +45,10 @@ export class AttacheApiError extends Error {
   readonly detail: unknown;
   readonly requestId: string | null;
 
-  constructor(status: number, body: { detail?: unknown; code?: string; requestId?: string } | null) {
+  constructor(
+    status: number,
+    body: { detail?: unknown; code?: string; requestId?: string } | null,
+  ) {
     const detail = body?.detail ?? `HTTP ${status}`;
     super(typeof detail === 'string' ? detail : JSON.stringify(detail));
     this.name = 'AttacheApiError';
@@ -90,7 +93,10 @@ export class AttacheClient {
     fileUrl: string,
     expirationInSeconds = 3600,
   ): Promise<{ url: string; expiresInSeconds: number }> {
-    return this.#call('POST', '/attachments/v1/files/download-url', { fileUrl, expirationInSeconds });
+    return this.#call('POST', '/attachments/v1/files/download-url', {
+      fileUrl,
+      expirationInSeconds,
+    });
   }
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -108,7 +114,8 @@ export class AttacheClient {
     } catch {
       parsed = null;
     }
-    if (!response.ok || parsed?.data === undefined) throw new AttacheApiError(response.status, parsed);
+    if (!response.ok || parsed?.data === undefined)
+      throw new AttacheApiError(response.status, parsed);
     return parsed.data;
   }
 }

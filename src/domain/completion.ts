@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AttacheError } from '../errors.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
-import { StagedObjectChangedError, type ObjectInfo, type ObjectStore } from '../storage/object-store.js';
+import {
+  StagedObjectChangedError,
+  type ObjectInfo,
+  type ObjectStore,
+} from '../storage/object-store.js';
 import { checkContent } from './file-types/content-check.js';
 import type { UploadEvents } from './events.js';
 import type { Logger } from './logger.js';
@@ -40,7 +44,10 @@ const maxCheckAttempts = 3;
  * it `rejected`. Concurrent callers wait for that outcome: 409 once completed, 404 once
  * rejected.
  */
-export async function completeUpload(context: CompletionContext, upload: UploadRecord): Promise<void> {
+export async function completeUpload(
+  context: CompletionContext,
+  upload: UploadRecord,
+): Promise<void> {
   const token = randomUUID();
   await claimOrWait(context, upload.fileId, token);
   try {
@@ -58,7 +65,11 @@ export async function completeUpload(context: CompletionContext, upload: UploadR
   }
 }
 
-async function claimOrWait(context: CompletionContext, fileId: string, token: string): Promise<void> {
+async function claimOrWait(
+  context: CompletionContext,
+  fileId: string,
+  token: string,
+): Promise<void> {
   const deadline = context.now() + outcomeWaitMs;
   for (;;) {
     const now = context.now();

@@ -11,7 +11,11 @@ export interface FileUrls {
 }
 
 /** Query parameters of a signed file URL. */
-export const fileUrlParams = { expires: 'expires', keyId: 'keyId', signature: 'signature' } as const;
+export const fileUrlParams = {
+  expires: 'expires',
+  keyId: 'keyId',
+  signature: 'signature',
+} as const;
 
 /** The `/files` path of a file: the name is percent-encoded and is there for people only. */
 export function filePath(fileId: string, fileName: string): string {

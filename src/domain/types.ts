@@ -13,7 +13,8 @@ export type Scope = (typeof scopes)[number];
  * the conditional change from `pending`; it returns to `pending` when no bytes were stored and
  * becomes claimable again once `claimExpiresAt` has passed (the holder crashed).
  */
-export type UploadState = 'pending' | 'completing' | 'completed' | 'rejected' | 'expired' | 'deleted';
+export type UploadState =
+  'pending' | 'completing' | 'completed' | 'rejected' | 'expired' | 'deleted';
 
 export type RejectReason = 'file_too_large' | 'file_type_mismatch';
 

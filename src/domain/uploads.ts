@@ -79,7 +79,11 @@ export class UploadService {
       expiresAt,
       completeBy: expiresAt + settings.completeGraceSeconds * 1000,
     });
-    const uploadFileUrl = await objects.createUploadUrl({ fileId, contentType: fileType, expiresAt });
+    const uploadFileUrl = await objects.createUploadUrl({
+      fileId,
+      contentType: fileType,
+      expiresAt,
+    });
     this.#events.generated(input.featureType);
     return { fileId, uploadFileUrl, fileType, uploadExpiresAt: new Date(expiresAt).toISOString() };
   }
@@ -123,7 +127,8 @@ export class UploadService {
       expiresInSeconds,
     });
     const url =
-      storeUrl ?? signedFileUrl(this.#options.fileUrls, upload, this.#now() + expiresInSeconds * 1000);
+      storeUrl ??
+      signedFileUrl(this.#options.fileUrls, upload, this.#now() + expiresInSeconds * 1000);
     return { url, expiresInSeconds };
   }
 
@@ -149,7 +154,10 @@ export class UploadService {
         } catch (error) {
           // NOTE: the row is already `expired`, so a failed delete is not retried by later
           // sweeps; the staged object stays until an operator removes it.
-          logger.error({ err: error, fileId: upload.fileId }, 'deleting expired upload bytes failed');
+          logger.error(
+            { err: error, fileId: upload.fileId },
+            'deleting expired upload bytes failed',
+          );
         }
       }
       expired += batch.length;

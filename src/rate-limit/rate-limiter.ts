@@ -56,10 +56,15 @@ export class RateLimiter {
         this.#count(accountId, 'minute', this.#options.perMinute, now),
         this.#count(accountId, 'day', this.#options.perDay, now),
       ]);
-      const allowed = (minute === null || minute.count <= minute.limit) && (day === null || day.count <= day.limit);
+      const allowed =
+        (minute === null || minute.count <= minute.limit) &&
+        (day === null || day.count <= day.limit);
       return { allowed, minute: minute && toUsage(minute), day: day && toUsage(day) };
     } catch (error) {
-      this.#options.logger.warn({ err: error, accountId }, 'rate limit counters unavailable; request allowed');
+      this.#options.logger.warn(
+        { err: error, accountId },
+        'rate limit counters unavailable; request allowed',
+      );
       return { allowed: true, minute: null, day: null };
     }
   }
@@ -72,7 +77,10 @@ export class RateLimiter {
     if (limit === 0) return null;
     const length = windows[window];
     const windowEndMs = (Math.floor(now / length) + 1) * length;
-    const count = await this.#options.counter.increment(`${accountId}:${window}:${windowEndMs}`, windowEndMs);
+    const count = await this.#options.counter.increment(
+      `${accountId}:${window}:${windowEndMs}`,
+      windowEndMs,
+    );
     return { limit, count, resetSeconds: Math.ceil((windowEndMs - now) / 1000) };
   }
 }

@@ -33,7 +33,11 @@ export class RedisWindowCounter implements WindowCounter {
 
   async increment(key: string, windowEndMs: number): Promise<number> {
     const redisKey = `attache:rate-limit:${key}`;
-    const results = await this.#redis.multi().incr(redisKey).pexpireat(redisKey, windowEndMs + 1000).exec();
+    const results = await this.#redis
+      .multi()
+      .incr(redisKey)
+      .pexpireat(redisKey, windowEndMs + 1000)
+      .exec();
     const [incrError, count] = results?.[0] ?? [new Error('empty MULTI reply'), null];
     if (incrError) throw incrError;
     return Number(count);

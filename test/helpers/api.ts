@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 export interface ApiResponse {
   status: number;
   headers: Headers;
+  // Parsed JSON of any shape: each test reads the fields it checks.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are untyped JSON
   body: any;
 }
 

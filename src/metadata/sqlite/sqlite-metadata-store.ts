@@ -3,7 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { unavailableError } from '../../errors.js';
 import type { Account, ApiKeyRecord, RejectReason, UploadRecord } from '../../domain/types.js';
-import type { CompletedObject, CompletionClaim, MetadataStore, NewUpload } from '../metadata-store.js';
+import type {
+  CompletedObject,
+  CompletionClaim,
+  MetadataStore,
+  NewUpload,
+} from '../metadata-store.js';
 import { apiKeyFromRow, uploadFromRow } from '../rows.js';
 import { sqliteMigrations } from './migrations.js';
 
@@ -39,7 +44,9 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#run(() =>
       this.#db
         .transaction(() => {
-          this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+          this.#db.exec(
+            'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)',
+          );
           const applied = new Set(
             this.#db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
           );
@@ -104,7 +111,9 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
     const row = this.#run(
-      () => this.#db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as Row | undefined,
+      () =>
+        this.#db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as
+          Row | undefined,
     );
     return row ? apiKeyFromRow(row) : null;
   }
@@ -148,7 +157,8 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async findUpload(fileId: string): Promise<UploadRecord | null> {
     const row = this.#run(
-      () => this.#db.prepare('SELECT * FROM uploads WHERE file_id = ?').get(fileId) as Row | undefined,
+      () =>
+        this.#db.prepare('SELECT * FROM uploads WHERE file_id = ?').get(fileId) as Row | undefined,
     );
     return row ? uploadFromRow(row) : null;
   }

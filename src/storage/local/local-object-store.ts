@@ -87,7 +87,11 @@ export class LocalObjectStore implements ObjectStore {
    * Streams a PUT body into the staged object, replacing any earlier one only once every byte
    * arrived and reached the disk. Returns the new object's info.
    */
-  async writeStaged(fileId: string, body: Readable, options: WriteStagedOptions): Promise<ObjectInfo> {
+  async writeStaged(
+    fileId: string,
+    body: Readable,
+    options: WriteStagedOptions,
+  ): Promise<ObjectInfo> {
     const tmpPath = join(this.#rootDir, 'tmp', `${fileId}.${randomUUID()}`);
     const hash = createHash('sha256');
     let received = 0;
@@ -207,7 +211,9 @@ export class LocalObjectStore implements ObjectStore {
       sizeBytes: stats.size,
       // With the checksum the etag names the content; without it, the inode, size and time
       // still change whenever the file is replaced.
-      etag: sha256 ? `"${sha256}"` : `"${stats.ino.toString(16)}-${stats.size.toString(16)}-${stats.mtimeMs.toString(16)}"`,
+      etag: sha256
+        ? `"${sha256}"`
+        : `"${stats.ino.toString(16)}-${stats.size.toString(16)}-${stats.mtimeMs.toString(16)}"`,
       sha256,
       lastModified: stats.mtime,
     };
