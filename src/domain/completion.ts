@@ -32,7 +32,7 @@ interface CompletionContext {
  * process and may be taken over.
  */
 const claimSeconds = 120;
-/** How long a losing concurrent call waits for the winner's outcome before answering 409. */
+/** How long a losing concurrent call waits for the winner's outcome before responding 409. */
 const outcomeWaitMs = 15_000;
 /** How often a staged object replaced during the check is checked again before giving up. */
 const maxCheckAttempts = 3;

@@ -17,7 +17,7 @@ export const fileUrlParams = {
   signature: 'signature',
 } as const;
 
-/** The `/files` path of a file: the name is percent-encoded and is there for people only. */
+/** Builds the `/files` path of a file. The percent-encoded name is there for people only. */
 export function filePath(fileId: string, fileName: string): string {
   return `/files/${fileId}/${encodeURIComponent(fileName)}`;
 }

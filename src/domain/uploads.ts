@@ -100,7 +100,7 @@ export class UploadService {
     return this.#toMetadata(upload);
   }
 
-  /** Deletes a completed file's bytes; its fileId then answers 404 like an unknown one. */
+  /** Deletes a completed file's bytes; its fileId then returns 404 like an unknown one. */
   async deleteFile(principal: Principal, fileId: string): Promise<{ fileId: string }> {
     const upload = await this.#findOwnUpload(principal, fileId);
     if (upload.state !== 'completed') throw new AttacheError('file_not_found');
@@ -169,7 +169,7 @@ export class UploadService {
   async #findOwnUpload(principal: Principal, fileId: string): Promise<UploadRecord> {
     if (!isFileId(fileId)) throw new AttacheError('file_not_found');
     const upload = await this.#options.metadata.findUpload(fileId);
-    // Another account's upload answers exactly like an unknown one, so fileIds leak nothing.
+    // Another account's upload gets exactly the response of an unknown one, so fileIds leak nothing.
     if (upload === null || upload.accountId !== principal.accountId) {
       throw new AttacheError('file_not_found');
     }

@@ -54,7 +54,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       requestIdLogLabel: 'requestId',
     }),
     genReqId: requestIdFor,
-    // Uploads to the local store can take minutes; the API itself answers quickly.
+    // Uploads to the local store can take minutes; the API itself responds quickly.
     requestTimeout: 0,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
   });

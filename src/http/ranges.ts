@@ -3,7 +3,7 @@ import type { ByteRange } from '../storage/object-store.js';
 /**
  * Parses a `Range` header (RFC 9110 section 14.2) against an object of `size` bytes. Returns
  * the range to send, `'unsatisfiable'` for 416, or null to send the whole object (no header,
- * another unit, a malformed value, or several ranges, which a server may answer in full).
+ * another unit, a malformed value, or several ranges, which a server may serve in full).
  */
 export function parseRange(
   header: string | undefined,

@@ -7,7 +7,7 @@ export interface HealthRoutesOptions {
   objects: ObjectStore;
 }
 
-/** `/healthz`: the process is up. `/readyz`: the metadata store and object store answer. */
+/** `/healthz`: the process is up. `/readyz`: the metadata store and object store respond. */
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (scope, options) => {
   scope.get('/healthz', async () => ({ status: 'ok' }));
   scope.get('/readyz', async (request, reply) => {

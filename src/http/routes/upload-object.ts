@@ -32,7 +32,7 @@ interface UploadQuery {
 
 /**
  * The local store's upload endpoint: the target of its upload URLs. It checks the URL the way
- * S3 checks a presigned URL (signature, Content-Type, expiry when the PUT starts) and answers
+ * S3 checks a presigned URL (signature, Content-Type, expiry when the PUT starts) and responds
  * with S3's error codes, then streams the body to disk.
  */
 export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = async (

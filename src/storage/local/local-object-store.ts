@@ -49,7 +49,7 @@ interface ChecksumFile {
 /**
  * An object store on local disk, for one process. Each object is a data file plus a small
  * checksum file beside it. Uploads stream into `tmp/`, are flushed with fsync and then renamed
- * into place, so a cut-off or crashed PUT never leaves a partial object; `tmp/` is emptied at
+ * into place, so a cut-off or crashed PUT never leaves a partial object. `tmp/` is emptied at
  * start-up. Upload URLs point back at Attache's own PUT endpoint.
  */
 export class LocalObjectStore implements ObjectStore {
