@@ -26,11 +26,20 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (scop
   });
 };
 
+/** A store that takes longer than this to respond to a trivial request counts as unavailable. */
+const probeTimeoutMs = 3000;
+
 async function probe(name: string, check: () => Promise<void>) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} check timed out`)), probeTimeoutMs);
+  });
   try {
-    await check();
+    await Promise.race([check(), timeout]);
     return { name, ok: true };
   } catch {
     return { name, ok: false };
+  } finally {
+    clearTimeout(timer);
   }
 }

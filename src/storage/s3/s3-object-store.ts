@@ -29,11 +29,12 @@ export type S3ObjectStoreConfig = Extract<ObjectStoreConfig, { kind: 's3' }>;
 /** Maximum time to open a TCP connection, so an unreachable host fails within 3 s per try. */
 const connectionTimeoutMs = 3_000;
 /**
- * Maximum wait for the response headers of an ordinary request. Body streaming has no limit.
+ * Maximum wait for the response headers of an ordinary request (HEAD, a ranged GET of at most
+ * a few hundred KiB, DELETE). Body streaming has no limit.
  * NOTE: a server that accepts connections but never responds (a paused process) therefore
- * fails a request only after two tries of 30 s each.
+ * fails a request only after two tries of 10 s each.
  */
-const requestTimeoutMs = 30_000;
+const requestTimeoutMs = 10_000;
 /**
  * Maximum wait for a CopyObject response. Some servers send the response only when the copy is
  * done, so this wait grows with the object's size.
