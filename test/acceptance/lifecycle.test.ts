@@ -169,7 +169,12 @@ for (const backends of testBackends()) {
       assert.equal(response.body.data.expiresInSeconds, 60);
       const served = await fetch(response.body.data.url);
       assert.equal(served.status, 200);
-      const tampered = response.body.data.url.replace(/signature=[0-9a-f]/, 'signature=0');
+      // Flip the first hex digit of the signature (Attache's `signature=` or S3's `X-Amz-Signature=`).
+      const tampered = response.body.data.url.replace(
+        /(signature=)([0-9a-f])/i,
+        (_match: string, name: string, digit: string) => name + (digit === '0' ? '1' : '0'),
+      );
+      assert.notEqual(tampered, response.body.data.url);
       assert.equal((await fetch(tampered)).status, 403);
     });
 
