@@ -25,6 +25,8 @@ export interface Config {
   corsOrigins: string[];
   /** How often `serve` expires overdue uploads and deletes their bytes; 0 turns it off. */
   sweepIntervalSeconds: number;
+  /** How long a connection may send nothing before it is closed, uploads included. */
+  socketIdleTimeoutSeconds: number;
   /** How long shutdown waits for running requests (uploads included) before closing them. */
   shutdownTimeoutSeconds: number;
   /** HMAC secret for upload and download URLs; when unset it is generated into `dataDir`. */
@@ -214,6 +216,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       .filter((origin) => origin !== ''),
     sweepIntervalSeconds: readInteger(env, 'ATTACHE_SWEEP_INTERVAL_SECONDS', 60, 0, 86400),
     shutdownTimeoutSeconds: readInteger(env, 'ATTACHE_SHUTDOWN_TIMEOUT_SECONDS', 30, 0, 3600),
+    socketIdleTimeoutSeconds: readInteger(env, 'ATTACHE_SOCKET_IDLE_TIMEOUT_SECONDS', 60, 1, 3600),
     signingSecret,
     signingKeyId,
     signedFileUrlTtlSeconds: signedFileUrlTtlSeconds === 0 ? null : signedFileUrlTtlSeconds,

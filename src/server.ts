@@ -26,7 +26,9 @@ export async function startServer(
     logger: log,
     ...services,
     corsOrigins: config.corsOrigins,
+    publicBaseUrl: config.publicBaseUrl,
     maxObjectBytes: config.maxObjectBytes,
+    socketIdleTimeoutSeconds: config.socketIdleTimeoutSeconds,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   log.info(

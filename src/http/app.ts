@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics.js';
 import { LocalObjectStore } from '../storage/local/local-object-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerOpenApi } from './openapi.js';
 import { requestIdFor } from './request-id.js';
 import { apiRoutes } from './routes/api-routes.js';
 import { healthRoutes } from './routes/health.js';
@@ -28,7 +29,11 @@ export interface AppDependencies {
   signer: UrlSigner;
   fileUrls: FileUrls;
   corsOrigins: readonly string[];
+  /** Base URL clients reach the API at, for the OpenAPI document's server entry. */
+  publicBaseUrl: string;
   maxObjectBytes: number;
+  /** Idle time after which a connection is closed, so stalled bodies do not hold sockets. */
+  socketIdleTimeoutSeconds: number;
   now?: () => number;
 }
 
@@ -54,8 +59,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       requestIdLogLabel: 'requestId',
     }),
     genReqId: requestIdFor,
-    // Uploads to the local store can take minutes; the API itself responds quickly.
+    // Uploads to the local store can take minutes, so a request has no overall deadline; a
+    // connection that sends nothing for the idle timeout is closed instead.
     requestTimeout: 0,
+    connectionTimeout: deps.socketIdleTimeoutSeconds * 1000,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
   });
   app.decorateRequest('principal', null);
@@ -97,6 +104,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     maxAge: 3600,
   });
   registerErrorHandler(app);
+  await registerOpenApi(app, deps.publicBaseUrl);
   await app.register(apiRoutes, {
     auth: { apiKeys: deps.apiKeys, rateLimiter: deps.rateLimiter },
     uploads: deps.uploads,

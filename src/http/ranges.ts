@@ -10,7 +10,8 @@ export function parseRange(
   size: number,
 ): ByteRange | 'unsatisfiable' | null {
   if (header === undefined) return null;
-  const match = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header);
+  // Range units are case-insensitive (RFC 9110 section 14.1).
+  const match = /^bytes=[ \t]*(\d*)[ \t]*-[ \t]*(\d*)[ \t]*$/i.exec(header);
   if (!match) return null;
   const [, first = '', last = ''] = match;
   if (first === '' && last === '') return null;

@@ -52,3 +52,19 @@ export const DownloadUrlData = Type.Object({
   url: Type.String(),
   expiresInSeconds: Type.Integer(),
 });
+
+/** The error envelope of every failed API call: `detail` is a message or a validation list. */
+export const errorResponse = Type.Object({
+  requestId: Type.String({ format: 'uuid' }),
+  detail: Type.Union([
+    Type.String(),
+    Type.Array(
+      Type.Object({
+        loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
+        msg: Type.String(),
+        type: Type.String(),
+      }),
+    ),
+  ]),
+  code: Type.String(),
+});

@@ -22,7 +22,8 @@ export function contentDisposition(fileName: string, fileType: string): string {
   const fallback = fileName
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
-    .replace(/[^\x20-\x7e]|["\\%]/g, '_');
+    // Slashes too: a name is never a path, whatever a client does with it.
+    .replace(/[^\x20-\x7e]|["\\%/]/g, '_');
   const encoded = encodeURIComponent(fileName).replace(
     /['()*]/g,
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -112,6 +112,36 @@ for (const backends of testBackends()) {
         assert.equal(response.body.detail[0].type, 'string_too_long');
       });
 
+      test('lone surrogate in the file name', async () => {
+        const response = await api(baseUrl, 'POST', generatePath, {
+          apiKey,
+          rawBody: '{"fileName": "a\\ud800.txt", "featureType": "chat"}',
+          headers: { 'content-type': 'application/json' },
+        });
+        assert.equal(response.status, 422);
+        assert.deepEqual(response.body.detail, [
+          {
+            loc: ['body', 'fileName'],
+            msg: 'String should be valid Unicode',
+            type: 'string_unicode',
+          },
+        ]);
+      });
+
+      test('body that is not UTF-8', async () => {
+        const response = await fetch(baseUrl + generatePath, {
+          method: 'POST',
+          headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+          body: new Uint8Array([
+            ...Buffer.from('{"fileName": "a'),
+            0xff,
+            ...Buffer.from('.txt", "featureType": "chat"}'),
+          ]),
+        });
+        assert.equal(response.status, 422);
+        assert.equal((await response.json()).detail[0].msg, 'Invalid UTF-8');
+      });
+
       test('download-url expiration out of range', async () => {
         const response = await api(baseUrl, 'POST', '/attachments/v1/files/download-url', {
           apiKey,
@@ -131,7 +161,15 @@ for (const backends of testBackends()) {
     });
 
     test('400 unknown_file_type', async () => {
-      for (const fileName of ['json', 'Makefile', '.env', 'notes.', 'data.unknownext']) {
+      for (const fileName of [
+        'json',
+        'Makefile',
+        '.env',
+        'notes.',
+        'data.unknownext',
+        'a.__proto__',
+        'a.constructor',
+      ]) {
         const response = await api(baseUrl, 'POST', generatePath, {
           apiKey,
           body: { fileName, featureType: 'chat' },

@@ -114,6 +114,22 @@ for (const backends of testBackends()) {
       });
     }
 
+    test('SVG with an unterminated DOCTYPE is checked quickly', async () => {
+      const started = Date.now();
+      const result = await upload(Buffer.from(`<!DOCTYPE${' '.repeat(65527)}`), {
+        fileName: 'logo.svg',
+      });
+      assert.equal(result.status, 415);
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    });
+
+    test('zip directory appended to other bytes is no DOCX', async () => {
+      const docx = await readFile(join(corpusDir, 'documents/report.docx'));
+      const forged = Buffer.concat([Buffer.alloc(100, 0x58), docx.subarray(4)]);
+      const result = await upload(forged, { fileName: 'forged.docx' });
+      assert.equal(result.status, 415);
+    });
+
     test('invoice.pdf.exe by name is an executable', async () => {
       const entry = disguises.find((candidate) => candidate.fileName === 'invoice.pdf.exe')!;
       const bytes = await readFile(join(corpusDir, entry.file));

@@ -47,6 +47,46 @@ for (const backends of testBackends()) {
   });
 }
 
+describe('API documents', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.cleanup());
+
+  test('openapi.json describes every operation', async () => {
+    const response = await fetch(`${server.baseUrl}/openapi.json`);
+    assert.equal(response.status, 200);
+    const document = await response.json();
+    assert.equal(document.openapi, '3.1.0');
+    assert.deepEqual(document.servers, [{ url: server.baseUrl }]);
+    const operations = Object.entries(document.paths as Record<string, object>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    assert.deepEqual(operations.sort(), [
+      'DELETE /attachments/v1/files/{fileId}',
+      'GET /attachments/v1/files/{fileId}',
+      'POST /attachments/v1/files/download-url',
+      'POST /attachments/v1/files/generate-upload-url',
+      'PUT /attachments/v1/files/complete-upload/{fileId}',
+    ]);
+    const complete = document.paths['/attachments/v1/files/complete-upload/{fileId}'].put;
+    for (const status of ['200', '400', '404', '409', '413', '415']) {
+      assert.ok(complete.responses[status], `complete-upload documents ${status}`);
+    }
+    for (const code of ['file_not_in_storage', 'file_type_mismatch', 'rate_limited']) {
+      assert.ok(document.info.description.includes(`\`${code}\``), `description lists ${code}`);
+    }
+  });
+
+  test('docs page is served', async () => {
+    const response = await fetch(`${server.baseUrl}/docs/`);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /swagger/i);
+  });
+});
+
 describe('graceful shutdown', () => {
   let server: TestServer;
 

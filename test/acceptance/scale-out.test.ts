@@ -13,14 +13,22 @@ import {
   startAttacheProcess,
   type AttacheProcess,
 } from '../helpers/attache-process.js';
-import { setUpBackends, testDatabaseUrl, type BackendSetup } from '../helpers/backends.js';
+import {
+  setUpBackends,
+  testBackends,
+  testDatabaseUrl,
+  type BackendSetup,
+} from '../helpers/backends.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const run = promisify(execFile);
 const perMinute = 400;
 
+// These tests need the S3 and PostgreSQL stack; a run limited to local-sqlite leaves them out.
+const scaleOut = testBackends().includes('s3-postgres') ? describe : describe.skip;
+
 /** Two `attache serve` processes of one deployment: shared PostgreSQL, Redis and S3. */
-describe('two processes on PostgreSQL, Redis and S3', () => {
+scaleOut('two processes on PostgreSQL, Redis and S3', () => {
   let setup: BackendSetup;
   let env: Record<string, string>;
   let dataDir: string;
@@ -119,7 +127,7 @@ describe('two processes on PostgreSQL, Redis and S3', () => {
   });
 });
 
-describe('store outages', () => {
+scaleOut('store outages', () => {
   let setup: BackendSetup;
   let proxy: TcpProxy;
   let dataDir: string;

@@ -45,6 +45,7 @@ describe('serving files', () => {
       ['bytes=10-', 'abcdefghij', 'bytes 10-19/20'],
       ['bytes=-5', 'fghij', 'bytes 15-19/20'],
       ['bytes=18-100', 'ij', 'bytes 18-19/20'],
+      ['BYTES=0-1', '01', 'bytes 0-1/20'],
     ];
     for (const [range, body, contentRange] of cases) {
       const response = await fetch(fileUrl, { headers: { range } });

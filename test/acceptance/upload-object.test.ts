@@ -95,6 +95,24 @@ describe('local store upload endpoint', () => {
     assert.match(put.text, /SignatureDoesNotMatch/);
   });
 
+  test('unparsable Content-Type is SignatureDoesNotMatch', async () => {
+    const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.txt' });
+    for (const contentType of ['text/plain, text/html', ';', '"', 'a/b/c', '/']) {
+      const put = await putBytes(upload.uploadFileUrl, samples.text, contentType);
+      assert.equal(put.status, 403, contentType);
+      assert.match(put.text, /SignatureDoesNotMatch/, contentType);
+    }
+  });
+
+  test('hostile Content-Type is rejected quickly', async () => {
+    const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.txt' });
+    const started = Date.now();
+    const put = await putBytes(upload.uploadFileUrl, samples.text, `a/b${'\t'.repeat(16000)};x`);
+    assert.equal(put.status, 403);
+    // Seconds would mean the parser backtracks; the bound is loose for a busy machine.
+    assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  });
+
   test('tampered signature is SignatureDoesNotMatch', async () => {
     const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.pdf' });
     const url = new URL(upload.uploadFileUrl);
@@ -233,6 +251,39 @@ describe('local store upload endpoint', () => {
     const leftover = join(server.dataDir, 'objects', 'tmp', 'crashed-upload.tmp');
     await writeFile(leftover, 'partial');
     server = await server.restart();
+    assert.deepEqual(await filesUnder(join(server.dataDir, 'objects', 'tmp')), []);
+  });
+});
+
+describe('stalled uploads', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer({ env: { ATTACHE_SOCKET_IDLE_TIMEOUT_SECONDS: '1' } });
+  });
+  after(() => server.cleanup());
+
+  test('idle connection is closed and nothing is kept', async () => {
+    const upload = await generate(server.baseUrl, server.apiKey, { fileName: 'a.bin' });
+    const closed = new Promise<number>((resolve) => {
+      const started = Date.now();
+      const outgoing = request(upload.uploadFileUrl, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', 'content-length': '100' },
+      });
+      outgoing.on('error', () => resolve(Date.now() - started));
+      outgoing.on('response', (response) => {
+        response.resume();
+        response.on('close', () => resolve(Date.now() - started));
+      });
+      outgoing.write(Buffer.alloc(2));
+    });
+    const waitedMs = await closed;
+    assert.ok(waitedMs < 5000, `connection closed after ${waitedMs} ms`);
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      if ((await filesUnder(join(server.dataDir, 'objects', 'tmp'))).length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.deepEqual(await filesUnder(join(server.dataDir, 'objects', 'tmp')), []);
   });
 });

@@ -35,6 +35,8 @@ const leadingMagic: Record<string, readonly Buffer[]> = {
   'image/tiff': [Buffer.from('II*\0', 'latin1'), Buffer.from('MM\0*', 'latin1')],
 };
 
+const zipLocalFileHeader = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
 /** Types that accept any bytes: their content is opaque by definition. */
 const opaqueTypes = new Set(['application/octet-stream', 'binary/octet-stream']);
 
@@ -87,7 +89,10 @@ export async function checkContent(
   if (officeFamily !== null && !confirmed && (detectedType === null || isZipBased(detectedType))) {
     // A streamed zip, or one whose first entry is not `[Content_Types].xml`, hides its kind
     // from a prefix scan: the central directory lists every entry.
-    const names = await readZipEntryNames(counted);
+    // Every zip writer starts the archive with a local file header; without one, a central
+    // directory appended to other bytes must not pass.
+    const startsAsZip = prefix.subarray(0, 4).equals(zipLocalFileHeader);
+    const names = startsAsZip ? await readZipEntryNames(counted) : null;
     const family = names === null ? null : officeOpenXmlFamily(names);
     return result(family === officeFamily, family === null ? detectedType : declaredType);
   }

@@ -73,12 +73,41 @@ function isUtf16(prefix: Buffer, encoding: 'utf-16le' | 'utf-16be', isWholeFile:
 
 /**
  * Tells whether text is an SVG document: after an optional XML declaration, comments,
- * processing instructions and a DOCTYPE, the root element is `svg`.
+ * processing instructions and a DOCTYPE, the root element is `svg`. The scan takes time linear
+ * in the text, so a hostile prolog cannot stall the server.
  */
 export function hasSvgRoot(text: string): boolean {
-  const prolog = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*/i;
-  const rest = text.replace(/^\uFEFF/, '').replace(prolog, '');
-  return /^<(?:[A-Za-z_][\w.-]*:)?svg[\s/>]/.test(rest);
+  let position = text.startsWith('\uFEFF') ? 1 : 0;
+  for (;;) {
+    while (position < text.length && isXmlWhitespace(text.charCodeAt(position))) position += 1;
+    const rest = text.startsWith('<', position) ? text.slice(position, position + 10) : '';
+    let end: number;
+    if (rest.startsWith('<?')) end = endOf(text, '?>', position);
+    else if (rest.startsWith('<!--')) end = endOf(text, '-->', position);
+    else if (/^<!DOCTYPE/i.test(rest)) end = endOfDoctype(text, position);
+    else return /^<(?:[A-Za-z_][\w.-]*:)?svg[\s/>]/.test(text.slice(position, position + 300));
+    if (end === -1) return false;
+    position = end;
+  }
+}
+
+function isXmlWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/** Returns the index just past the next `terminator` after `from`, or -1. */
+function endOf(text: string, terminator: string, from: number): number {
+  const index = text.indexOf(terminator, from);
+  return index === -1 ? -1 : index + terminator.length;
+}
+
+/** Returns the index just past a DOCTYPE, whose internal subset `[...]` may contain `>`. */
+function endOfDoctype(text: string, from: number): number {
+  const close = text.indexOf('>', from);
+  const subset = text.indexOf('[', from);
+  if (subset === -1 || (close !== -1 && close < subset)) return close === -1 ? -1 : close + 1;
+  const subsetEnd = text.indexOf(']', subset);
+  return subsetEnd === -1 ? -1 : endOf(text, '>', subsetEnd);
 }
 
 /**
@@ -88,7 +117,8 @@ export function hasSvgRoot(text: string): boolean {
  */
 export function isMultipartEnvelope(prefix: Buffer): boolean {
   const head = prefix.subarray(0, 1024).toString('latin1');
-  return /^--[!-~]{1,70}\r?\n(?:[A-Za-z-]+:[^\r\n]*\r?\n)*content-disposition:\s*form-data/i.test(
+  // Leading blank lines are allowed: some clients send a CRLF before the first boundary.
+  return /^(?:\r?\n)*--[!-~]{1,70}\r?\n(?:[A-Za-z-]+:[^\r\n]*\r?\n)*content-disposition:[ \t]*form-data/i.test(
     head,
   );
 }

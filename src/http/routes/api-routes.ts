@@ -65,6 +65,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (scope, opt
     scope.route({
       method: others,
       url,
+      schema: { hide: true },
       handler: (request, reply) => {
         reply.header('allow', methods.join(', '));
         return sendError(request, reply, new AttacheError('method_not_allowed'));
@@ -82,25 +83,54 @@ function registerJsonParser(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser(
     '*',
-    { parseAs: 'string', bodyLimit: jsonBodyLimitBytes },
+    { parseAs: 'buffer', bodyLimit: jsonBodyLimitBytes },
     (_request, body, done) => {
-      const text = body as string;
-      if (text.trim() === '') return done(null, undefined);
       try {
-        done(null, JSON.parse(text));
+        done(null, parseJsonBody(body as Buffer));
       } catch (error) {
-        const position = /position (\d+)/.exec((error as Error).message)?.[1];
-        done(
-          validationError([
-            {
-              loc: ['body', position === undefined ? 0 : Number(position)],
-              msg: 'JSON decode error',
-              type: 'json_invalid',
-            },
-          ]),
-          undefined,
-        );
+        done(error as Error, undefined);
       }
     },
   );
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** A UTF-16 surrogate that is not half of a pair: JSON can spell one (`"\ud800"`), Unicode cannot. */
+const loneSurrogate = /\p{Cs}/u;
+
+/**
+ * Parses a JSON body that must be valid UTF-8 and hold only well-formed Unicode strings, so a
+ * stored file name is always the exact text the client sent. Returns undefined for an empty body.
+ */
+function parseJsonBody(body: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw validationError([{ loc: ['body', 0], msg: 'Invalid UTF-8', type: 'json_invalid' }]);
+  }
+  if (text.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw validationError([
+      {
+        loc: ['body', position === undefined ? 0 : Number(position)],
+        msg: 'JSON decode error',
+        type: 'json_invalid',
+      },
+    ]);
+  }
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    for (const [field, value] of Object.entries(parsed)) {
+      if (typeof value === 'string' && loneSurrogate.test(value)) {
+        throw validationError([
+          { loc: ['body', field], msg: 'String should be valid Unicode', type: 'string_unicode' },
+        ]);
+      }
+    }
+  }
+  return parsed;
 }

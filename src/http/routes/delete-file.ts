@@ -1,5 +1,5 @@
 import type { ApiRouteContext } from './api-routes.js';
-import { envelope, FileIdData, FileIdParams } from '../schemas.js';
+import { envelope, errorResponse, FileIdData, FileIdParams } from '../schemas.js';
 import { requireScope } from '../auth.js';
 
 export function registerDeleteFile({ app, auth, uploads }: ApiRouteContext): void {
@@ -7,7 +7,19 @@ export function registerDeleteFile({ app, auth, uploads }: ApiRouteContext): voi
     '/attachments/v1/files/:fileId',
     {
       onRequest: requireScope(auth, 'attachments.delete'),
-      schema: { params: FileIdParams, response: { 200: envelope(FileIdData) } },
+      schema: {
+        tags: ['files'],
+        summary: 'Delete a completed file',
+        description: 'Attache addition. Scope: attachments.delete.',
+        params: FileIdParams,
+        response: {
+          401: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+          429: errorResponse,
+          200: envelope(FileIdData),
+        },
+      },
     },
     async (request) => {
       request.fileId = request.params.fileId;

@@ -59,6 +59,23 @@ export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = a
         },
       );
     }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status < 500) {
+      // Fastify rejected the request before the handler ran: a Content-Type header it cannot
+      // parse can never equal the signed type, and other framing errors are the client's.
+      request.log.info(
+        { fileId: request.fileId, reason: (error as Error).message },
+        'upload request rejected',
+      );
+      const invalidType = (error as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+      return invalidType
+        ? sendS3Error(request, reply, 'SignatureDoesNotMatch', signatureMismatchMessage, {
+            bodyUnread: true,
+          })
+        : sendS3Error(request, reply, 'InvalidArgument', 'The request is malformed', {
+            bodyUnread: true,
+          });
+    }
     request.log.error({ err: error, fileId: request.fileId }, 'upload failed');
     return sendS3Error(
       request,
@@ -91,6 +108,9 @@ export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = a
   );
 };
 
+const signatureMismatchMessage =
+  'The request signature does not match: send the URL unchanged, with the Content-Type declared when it was generated';
+
 type Rejection = {
   code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'MissingContentLength' | 'EntityTooLarge';
   message: string;
@@ -113,8 +133,7 @@ function checkRequest(
   if (!isFileId(request.params.fileId) || !options.signer.verify(fields, keyId, signature)) {
     return {
       code: 'SignatureDoesNotMatch',
-      message:
-        'The request signature does not match: send the URL unchanged, with the Content-Type declared when it was generated',
+      message: signatureMismatchMessage,
     };
   }
   // As on S3, the expiry is checked when the PUT starts, so a long upload that started in
