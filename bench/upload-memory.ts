@@ -29,7 +29,7 @@ function readRssBytes(pid: number): Promise<number> {
   });
 }
 
-/** A body of `size` bytes that repeats one random MiB, so the client reads no disk. */
+/** Creates a body of `size` bytes that repeats one random MiB, so the client reads no disk. */
 function body(size: number): Readable {
   const block = randomBytes(MiB);
   let sent = 0;
@@ -67,7 +67,7 @@ async function waitForHttp(url: string): Promise<void> {
       await sleep(50);
     }
   }
-  throw new Error(`no answer from ${url}`);
+  throw new Error(`no response from ${url}`);
 }
 
 interface Measurement {
@@ -122,13 +122,14 @@ async function measureAttache(dataDir: string): Promise<Measurement> {
     const { fileId, uploadFileUrl } = generated.data;
     const result = await measure(child, async () => {
       const status = await put(uploadFileUrl, sizeBytes, 'application/octet-stream');
-      if (status !== 200) throw new Error(`PUT answered ${status}`);
+      if (status !== 200) throw new Error(`PUT failed with HTTP ${status}`);
     });
     const completed = await fetch(`${baseUrl}/attachments/v1/files/complete-upload/${fileId}`, {
       method: 'PUT',
       headers: { 'x-api-key': apiKey },
     });
-    if (completed.status !== 200) throw new Error(`complete-upload answered ${completed.status}`);
+    if (completed.status !== 200)
+      throw new Error(`complete-upload failed with HTTP ${completed.status}`);
     return result;
   } finally {
     child.kill('SIGTERM');

@@ -14,7 +14,7 @@ import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const generatePath = '/attachments/v1/files/generate-upload-url';
 
-/** Tells whether the store still holds a staged or final object for the fileId. */
+/** Tells whether the store still contains a staged or final object for the fileId. */
 async function hasObjects(server: TestServer, fileId: string): Promise<boolean> {
   const { objects } = server.server.services;
   return (await objects.headStaged(fileId)) !== null || (await objects.headFile(fileId)) !== null;

@@ -27,7 +27,7 @@ export async function runAttache(args: string[], env: Record<string, string>): P
   return output;
 }
 
-/** Starts `attache serve` as a child process on a free port and waits until it answers. */
+/** Starts `attache serve` as a child process on a free port and waits until it responds. */
 export async function startAttacheProcess(env: Record<string, string>): Promise<AttacheProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -46,8 +46,8 @@ export async function createTestSchema(): Promise<{ url: string; drop(): Promise
 
 /**
  * Environment for a server on the given backends. For S3 and PostgreSQL each call gets a
- * schema and an object key prefix of its own, so servers of different tests never share data;
- * servers that must share (several processes of one deployment) reuse one setup's `env`.
+ * schema and an object key prefix of its own, so servers of different tests never share data.
+ * Servers that must share data (several processes of one deployment) reuse one setup's `env`.
  */
 export async function setUpBackends(backends: Backends): Promise<BackendSetup> {
   if (backends === 'local-sqlite') return { env: {}, cleanup: async () => {} };

@@ -1,8 +1,8 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server, for fault tests: `cut()` drops every
- * connection and refuses new ones, as if the server had stopped; `restore()` accepts again.
+ * A TCP proxy on 127.0.0.1 in front of a real server, for fault tests. `cut()` drops every
+ * connection and refuses new ones, as if the server had stopped, and `restore()` accepts again.
  */
 export class TcpProxy {
   readonly #target: { host: string; port: number };
