@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { AccessTokenService } from './domain/access-tokens.js';
 import { ApiKeyService } from './domain/api-keys.js';
 import type { FileUrls } from './domain/file-urls.js';
 import { UrlSigner } from './lib/url-signer.js';
@@ -20,6 +21,7 @@ export interface Services {
   signer: UrlSigner;
   fileUrls: FileUrls;
   apiKeys: ApiKeyService;
+  accessTokens: AccessTokenService;
   rateLimiter: RateLimiter;
   uploads: UploadService;
   metrics: Metrics;
@@ -53,6 +55,7 @@ export async function createServices(
     signedFileUrlTtlSeconds: config.signedFileUrlTtlSeconds,
   };
   const apiKeys = new ApiKeyService(metadata, now);
+  const accessTokens = new AccessTokenService(metadata, signer, now);
   const metrics = createMetrics();
   const uploads = new UploadService({
     metadata,
@@ -83,6 +86,7 @@ export async function createServices(
     signer,
     fileUrls,
     apiKeys,
+    accessTokens,
     rateLimiter,
     uploads,
     metrics,

@@ -49,6 +49,7 @@ export async function runKeysCreate(options: {
   console.log(`key id:  ${created.record.keyId}`);
   console.log(`account: ${options.account} (${created.record.accountId})`);
   console.log(`scopes:  ${created.record.scopes.join(' ')}`);
+  console.log(`OAuth:   client_id ${created.record.keyId}, client_secret = the API key`);
   console.log('Store the key now: it is not shown again.');
 }
 

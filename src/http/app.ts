@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import type { AccessTokenService } from '../domain/access-tokens.js';
 import type { ApiKeyService } from '../domain/api-keys.js';
 import type { FileUrls } from '../domain/file-urls.js';
 import type { UrlSigner } from '../lib/url-signer.js';
@@ -15,6 +16,7 @@ import { registerOpenApi } from './openapi.js';
 import { requestIdFor } from './request-id.js';
 import { apiRoutes } from './routes/api-routes.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthTokenRoute } from './routes/oauth-token.js';
 import { serveFileRoute } from './routes/serve-file.js';
 import { uploadObjectRoute } from './routes/upload-object.js';
 
@@ -23,6 +25,7 @@ export interface AppDependencies {
   metadata: MetadataStore;
   objects: ObjectStore;
   apiKeys: ApiKeyService;
+  accessTokens: AccessTokenService;
   rateLimiter: RateLimiter;
   uploads: UploadService;
   metrics: Metrics;
@@ -106,9 +109,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerErrorHandler(app);
   await registerOpenApi(app, deps.publicBaseUrl);
   await app.register(apiRoutes, {
-    auth: { apiKeys: deps.apiKeys, rateLimiter: deps.rateLimiter },
+    auth: { apiKeys: deps.apiKeys, accessTokens: deps.accessTokens, rateLimiter: deps.rateLimiter },
     uploads: deps.uploads,
   });
+  await app.register(oauthTokenRoute, { accessTokens: deps.accessTokens });
   await app.register(serveFileRoute, {
     uploads: deps.uploads,
     objects: deps.objects,

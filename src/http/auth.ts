@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { AccessTokenService } from '../domain/access-tokens.js';
 import type { ApiKeyService } from '../domain/api-keys.js';
 import type { RateLimitDecision, RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { Principal, Scope } from '../domain/types.js';
@@ -18,20 +19,19 @@ declare module 'fastify' {
 
 export interface RequestAuth {
   apiKeys: ApiKeyService;
+  accessTokens: AccessTokenService;
   rateLimiter: RateLimiter;
 }
 
 /**
- * Builds the hook that authenticates a request by its `X-API-KEY` header, counts it against
+ * Builds the hook that authenticates a request by its `X-API-KEY` header or an OAuth bearer
+ * token in `Authorization`, counts it against
  * the account's rate limits and checks that the key has `scope`. It runs before the body is
  * parsed, so an unauthenticated caller learns nothing from validation errors.
  */
 export function requireScope(auth: RequestAuth, scope: Scope): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers['x-api-key'];
-    const apiKey = Array.isArray(header) ? header[0] : header;
-    if (!apiKey) throw new AttacheError('unauthorized');
-    const principal = await auth.apiKeys.authenticate(apiKey);
+    const principal = await authenticate(auth, request);
     if (principal === null) throw new AttacheError('unauthorized');
     request.principal = principal;
 
@@ -42,6 +42,15 @@ export function requireScope(auth: RequestAuth, scope: Scope): onRequestAsyncHoo
     }
     if (!principal.scopes.includes(scope)) throw new AttacheError('forbidden');
   };
+}
+
+async function authenticate(auth: RequestAuth, request: FastifyRequest): Promise<Principal | null> {
+  const header = request.headers['x-api-key'];
+  const apiKey = Array.isArray(header) ? header[0] : header;
+  if (apiKey) return auth.apiKeys.authenticate(apiKey);
+  const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return auth.accessTokens.authenticate(bearer[1]!);
+  return null;
 }
 
 function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision): void {

@@ -44,6 +44,7 @@ export interface MetadataStore {
   findAccountByName(name: string): Promise<Account | null>;
   createApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  findApiKeyById(keyId: string): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** Marks a key revoked. Returns false when no active key has this id. */
   revokeApiKey(keyId: string, now: number): Promise<boolean>;

@@ -163,6 +163,13 @@ export function describeMetadataStore(
         assert.deepEqual(await store.findApiKeyByHash(key.keyHash), key);
       });
 
+      test('findApiKeyById returns the key', async () => {
+        const key = apiKey();
+        await store.createApiKey(key);
+        assert.deepEqual(await store.findApiKeyById(key.keyId), key);
+        assert.equal(await store.findApiKeyById('no-such-key'), null);
+      });
+
       test('findApiKeyByHash returns null when missing', async () => {
         await store.createApiKey(apiKey());
         assert.equal(await store.findApiKeyByHash('b'.repeat(64)), null);

@@ -28,6 +28,11 @@ export interface TestServer {
   /** JSON log lines the server wrote. */
   logLines: Record<string, unknown>[];
   createKey(accountName: string, scopes?: Scope[]): Promise<string>;
+  /** Creates an API key and returns it as OAuth client credentials. */
+  createClient(
+    accountName: string,
+    scopes?: Scope[],
+  ): Promise<{ clientId: string; clientSecret: string }>;
   /** Stops the server; the data folder stays until `cleanup`. */
   stop(): Promise<void>;
   /** Starts a new server process on the same data folder and port. */
@@ -95,6 +100,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async createKey(accountName, scopes) {
       const created = await server.services.apiKeys.create({ accountName, name: 'test', scopes });
       return created.apiKey;
+    },
+    async createClient(accountName, scopes) {
+      const created = await server.services.apiKeys.create({ accountName, name: 'test', scopes });
+      return { clientId: created.record.keyId, clientSecret: created.apiKey };
     },
     stop,
     async restart() {

@@ -166,6 +166,12 @@ export class PostgresMetadataStore implements MetadataStore {
     return row ? apiKeyFromRow(row) : null;
   }
 
+  async findApiKeyById(keyId: string): Promise<ApiKeyRecord | null> {
+    const result = await this.#query('SELECT * FROM api_keys WHERE key_id = $1', [keyId]);
+    const row = result.rows[0];
+    return row ? apiKeyFromRow(row) : null;
+  }
+
   async listApiKeys(): Promise<ApiKeyRecord[]> {
     // COLLATE "C" compares bytes, as SQLite does, so both stores list keys in the same order
     // whatever the database's locale.

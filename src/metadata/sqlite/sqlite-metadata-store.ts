@@ -118,6 +118,14 @@ export class SqliteMetadataStore implements MetadataStore {
     return row ? apiKeyFromRow(row) : null;
   }
 
+  async findApiKeyById(keyId: string): Promise<ApiKeyRecord | null> {
+    const row = this.#run(
+      () =>
+        this.#db.prepare('SELECT * FROM api_keys WHERE key_id = ?').get(keyId) as Row | undefined,
+    );
+    return row ? apiKeyFromRow(row) : null;
+  }
+
   async listApiKeys(): Promise<ApiKeyRecord[]> {
     const rows = this.#run(
       () => this.#db.prepare('SELECT * FROM api_keys ORDER BY created_at, key_id').all() as Row[],
