@@ -29,8 +29,8 @@ export interface Services {
 }
 
 /**
- * The composition root: builds the stores the configuration names, once, and the domain
- * services on top of them.
+ * Builds the stores the configuration names, once, and the domain services on top of them:
+ * the composition root of the service.
  */
 export async function createServices(
   config: Readonly<Config>,

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, Scope, UploadRecord } from '../domain/types.js';
+import type { Account, ApiKeyRecord, Scope, UploadRecord } from '../domain/types.js';
 
 /** Column values as both SQLite and PostgreSQL return them (BIGINT may come back as a string). */
 type Row = Record<string, unknown>;
@@ -30,6 +30,14 @@ export function uploadFromRow(row: Row): UploadRecord {
     etag: (row.etag as string | null) ?? null,
     rejectReason: (row.reject_reason as UploadRecord['rejectReason']) ?? null,
     deletedAt: toNullableNumber(row.deleted_at),
+  };
+}
+
+export function accountFromRow(row: Row): Account {
+  return {
+    accountId: row.account_id as string,
+    name: row.name as string,
+    createdAt: toNumber(row.created_at),
   };
 }
 

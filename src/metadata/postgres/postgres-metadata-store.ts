@@ -8,7 +8,7 @@ import type {
   MetadataStore,
   NewUpload,
 } from '../metadata-store.js';
-import { apiKeyFromRow, uploadFromRow } from '../rows.js';
+import { accountFromRow, apiKeyFromRow, uploadFromRow } from '../rows.js';
 import { postgresMigrations } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -136,12 +136,7 @@ export class PostgresMetadataStore implements MetadataStore {
   async findAccountByName(name: string): Promise<Account | null> {
     const result = await this.#query('SELECT * FROM accounts WHERE name = $1', [name]);
     const row = result.rows[0];
-    if (!row) return null;
-    return {
-      accountId: row.account_id as string,
-      name: row.name as string,
-      createdAt: Number(row.created_at),
-    };
+    return row ? accountFromRow(row) : null;
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {

@@ -9,7 +9,7 @@ import type {
   MetadataStore,
   NewUpload,
 } from '../metadata-store.js';
-import { apiKeyFromRow, uploadFromRow } from '../rows.js';
+import { accountFromRow, apiKeyFromRow, uploadFromRow } from '../rows.js';
 import { sqliteMigrations } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -82,12 +82,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const row = this.#run(
       () => this.#db.prepare('SELECT * FROM accounts WHERE name = ?').get(name) as Row | undefined,
     );
-    if (!row) return null;
-    return {
-      accountId: row.account_id as string,
-      name: row.name as string,
-      createdAt: Number(row.created_at),
-    };
+    return row ? accountFromRow(row) : null;
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
