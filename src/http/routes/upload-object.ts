@@ -43,50 +43,7 @@ export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = a
   // The body stays an unread stream: the handler pipes it to disk.
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  scope.setErrorHandler((error, request, reply) => {
-    if (error instanceof AttacheError && error.code.endsWith('_unavailable')) {
-      request.log.warn(
-        { err: error, fileId: request.fileId },
-        'upload failed: a store is unavailable',
-      );
-      return sendS3Error(
-        request,
-        reply,
-        'ServiceUnavailable',
-        'Please reduce your request rate or retry later',
-        {
-          bodyUnread: true,
-        },
-      );
-    }
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status < 500) {
-      // Fastify rejected the request before the handler ran: a Content-Type header it cannot
-      // parse can never equal the signed type, and other framing errors are the client's.
-      request.log.info(
-        { fileId: request.fileId, reason: (error as Error).message },
-        'upload request rejected',
-      );
-      const invalidType = (error as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
-      return invalidType
-        ? sendS3Error(request, reply, 'SignatureDoesNotMatch', signatureMismatchMessage, {
-            bodyUnread: true,
-          })
-        : sendS3Error(request, reply, 'InvalidArgument', 'The request is malformed', {
-            bodyUnread: true,
-          });
-    }
-    request.log.error({ err: error, fileId: request.fileId }, 'upload failed');
-    return sendS3Error(
-      request,
-      reply,
-      'InternalError',
-      'We encountered an internal error. Please try again.',
-      {
-        bodyUnread: true,
-      },
-    );
-  });
+  scope.setErrorHandler(sendUploadError);
 
   scope.put<{ Params: { fileId: string }; Querystring: UploadQuery }>(
     `${uploadPath(':fileId')}`,
@@ -107,6 +64,38 @@ export const uploadObjectRoute: FastifyPluginAsync<UploadObjectRouteOptions> = a
     },
   );
 };
+
+/** Sends any error of the upload endpoint in S3's XML format, never with internals. */
+function sendUploadError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const fileId = request.fileId;
+  if (error instanceof AttacheError && error.code.endsWith('_unavailable')) {
+    request.log.warn({ err: error, fileId }, 'upload failed: a store is unavailable');
+    return sendS3Error(
+      request,
+      reply,
+      'ServiceUnavailable',
+      'Storage is unavailable, retry later',
+      {
+        bodyUnread: true,
+      },
+    );
+  }
+  const status = (error as { statusCode?: number }).statusCode ?? 500;
+  if (status < 500) {
+    // Fastify rejected the request before the handler ran: a Content-Type header it cannot
+    // parse can never equal the signed type, and other framing errors are the client's.
+    request.log.info({ fileId, reason: (error as Error).message }, 'upload request rejected');
+    const invalidType = (error as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+    const [code, message] = invalidType
+      ? (['SignatureDoesNotMatch', signatureMismatchMessage] as const)
+      : (['InvalidArgument', 'The request is malformed'] as const);
+    return sendS3Error(request, reply, code, message, { bodyUnread: true });
+  }
+  request.log.error({ err: error, fileId }, 'upload failed');
+  return sendS3Error(request, reply, 'InternalError', 'Internal error, retry later', {
+    bodyUnread: true,
+  });
+}
 
 const signatureMismatchMessage =
   'The request signature does not match: send the URL unchanged, with the Content-Type declared when it was generated';
