@@ -69,6 +69,7 @@ describe('API documents', () => {
       'GET /attachments/v1/files/{fileId}',
       'POST /attachments/v1/files/download-url',
       'POST /attachments/v1/files/generate-upload-url',
+      'POST /oauth/v1/token',
       'PUT /attachments/v1/files/complete-upload/{fileId}',
     ]);
     const complete = document.paths['/attachments/v1/files/complete-upload/{fileId}'].put;

@@ -38,7 +38,15 @@ export const oauthTokenRoute: FastifyPluginAsync<OAuthTokenRouteOptions> = async
     },
   );
 
-  scope.post('/oauth/v1/token', { schema: { hide: true } }, async (request, reply) => {
+  const schema = {
+    tags: ['oauth'],
+    summary: 'Issue an access token (client credentials)',
+    description:
+      'Form-encoded or JSON body with grant_type=client_credentials, client_id, client_secret ' +
+      '(or HTTP Basic) and an optional space-separated scope. Returns a Bearer token valid 24 h.',
+    security: [],
+  };
+  scope.post('/oauth/v1/token', { schema }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const field = (name: string) =>
       typeof body[name] === 'string' ? (body[name] as string) : undefined;
