@@ -101,7 +101,7 @@ export async function createServices(
 async function openRedisCounter(url: string, logger: Logger) {
   const { RedisWindowCounter } = await import('./rate-limit/redis-window-counter.js');
   return new RedisWindowCounter(url).open((error) =>
-    logger.warn({ err: error }, 'connecting to Redis failed; rate limits apply once it answers'),
+    logger.warn({ err: error }, 'connecting to Redis failed; rate limits apply once it responds'),
   );
 }
 

@@ -28,7 +28,7 @@ interface CompletionContext {
 
 /**
  * How long a completion claim lasts. Completing reads at most a few hundred KiB and promotes
- * with one rename or one server-side copy; a claim older than this belongs to a crashed
+ * with one rename or one server-side copy. A claim older than this belongs to a crashed
  * process and may be taken over.
  */
 const claimSeconds = 120;

@@ -1,8 +1,8 @@
 import type { FeatureType, RejectReason } from './types.js';
 
 /**
- * What the upload lifecycle reports as it happens, for metrics. The domain calls these and
- * knows nothing of how they are counted.
+ * Events the upload lifecycle reports as they happen, for metrics. The domain calls these and
+ * does not depend on how they are counted.
  */
 export interface UploadEvents {
   generated(featureType: FeatureType): void;

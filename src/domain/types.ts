@@ -10,7 +10,7 @@ export type Scope = (typeof scopes)[number];
 
 /**
  * Upload states. `completing` is a short lease held by the one complete-upload call that won
- * the conditional change from `pending`; it returns to `pending` when no bytes were stored and
+ * the conditional change from `pending`. It returns to `pending` when no bytes were stored and
  * becomes claimable again once `claimExpiresAt` has passed (the holder crashed).
  */
 export type UploadState =

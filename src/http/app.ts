@@ -62,7 +62,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       requestIdLogLabel: 'requestId',
     }),
     genReqId: requestIdFor,
-    // Uploads to the local store can take minutes, so a request has no overall deadline; a
+    // Uploads to the local store can take minutes, so a request has no overall deadline. A
     // connection that sends nothing for the idle timeout is closed instead.
     requestTimeout: 0,
     connectionTimeout: deps.socketIdleTimeoutSeconds * 1000,

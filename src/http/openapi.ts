@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorDetails } from '../errors.js';
 import { errorStatus } from './error-handler.js';
 
-/** A Markdown table of every error code, its status and `detail`, for the document's description. */
+/** Builds a Markdown table of every error code, its status and `detail`, for the document's description. */
 function errorTable(): string {
   const rows = Object.entries(errorDetails).map(
     ([code, detail]) =>

@@ -28,7 +28,7 @@ export interface CompletedObject {
 }
 
 /**
- * Where upload records, accounts and API keys live. Every state change is conditional on the
+ * The store of upload records, accounts and API keys. Every state change is conditional on the
  * current state (a compare-and-set), so concurrent callers in one process or many never both
  * win. Implementations throw `AttacheError('metadata_store_unavailable')` when the database
  * cannot be reached, never a raw driver error.
@@ -36,7 +36,7 @@ export interface CompletedObject {
 export interface MetadataStore {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
-  /** Resolves when the database answers a trivial query. */
+  /** Resolves when the database responds to a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 
@@ -53,7 +53,7 @@ export interface MetadataStore {
   findUpload(fileId: string): Promise<UploadRecord | null>;
   /**
    * Moves an upload from `pending` (or from a `completing` claim that has expired) to
-   * `completing`, if `completeBy` has not passed. Returns false when another caller holds the
+   * `completing`, if `completeBy` has not passed. Returns false when another caller has claimed the
    * upload or it has left those states.
    */
   claimCompletion(claim: CompletionClaim): Promise<boolean>;

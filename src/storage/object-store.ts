@@ -39,7 +39,7 @@ export interface DownloadUrlRequest {
  */
 export interface ObjectStore {
   readonly kind: 'local' | 's3';
-  /** Resolves when the backend answers. */
+  /** Resolves when the backend responds. */
   ping(): Promise<void>;
   close(): Promise<void>;
 

@@ -8,14 +8,14 @@ import {
   type RangeReader,
 } from './zip.js';
 
-/** The prefix read for every file: enough for every signature file-type 21 knows but zips'. */
+/** The prefix read for every file: enough for every signature file-type 21 detects, except inside zips. */
 export const prefixBytes = 64 * 1024;
 /** A PDF viewer opens a file whose `%PDF-` header follows up to 1 KiB of other bytes. */
 const pdfJunkAllowanceBytes = 1024;
 
 export interface ContentCheckResult {
   matches: boolean;
-  /** What the signature says the bytes are (canonical), or null when no signature matched. */
+  /** The canonical type the signature identifies, or null when no signature matched. */
   detectedType: string | null;
   /** How many bytes of the object the check read, for the documented bound. */
   bytesRead: number;
@@ -108,7 +108,7 @@ export async function checkContent(
 async function detect(prefix: Buffer): Promise<string | null> {
   if (prefix.length === 0) return null;
   const detected = await fileTypeFromBuffer(prefix);
-  // file-type 21 adds parameters to some answers, such as `audio/ogg; codecs=opus`.
+  // file-type 21 adds parameters to some results, such as `audio/ogg; codecs=opus`.
   return detected ? canonicalType(detected.mime.split(';')[0]!.trim()) : null;
 }
 

@@ -97,7 +97,7 @@ const families: readonly (readonly string[])[] = [
 
 /**
  * Containers whose signature is shared by several declared formats. The Compound File Binary
- * format holds every legacy Office file (Word, Excel, PowerPoint, Outlook, Visio, MSI).
+ * format contains every legacy Office file (Word, Excel, PowerPoint, Outlook, Visio, MSI).
  */
 const containers: Record<string, readonly string[]> = {
   'application/x-cfb': [

@@ -15,7 +15,7 @@ const endOfCentralDirectory = 0x06054b50;
 const centralDirectoryEntry = 0x02014b50;
 const endRecordSize = 22;
 const maxCommentSize = 0xffff;
-/** The largest central directory read: 1 MiB holds about 10,000 entries of Office-like names. */
+/** The largest central directory read: 1 MiB fits about 10,000 entries of Office-like names. */
 export const maxCentralDirectoryBytes = 1024 * 1024;
 
 /** Returns the archive's entry names, or null when no valid central directory is found. */
@@ -70,7 +70,7 @@ function parseCentralDirectory(directory: Buffer, entryCount: number): string[] 
   return names;
 }
 
-/** The Office Open XML family of a zip, from its entry names, or null for any other zip. */
+/** Returns the Office Open XML family of a zip from its entry names, or null for any other zip. */
 export function officeOpenXmlFamily(names: string[]): 'word' | 'xl' | 'ppt' | null {
   if (!names.includes('[Content_Types].xml')) return null;
   if (names.some((name) => name.startsWith('word/'))) return 'word';
@@ -79,7 +79,7 @@ export function officeOpenXmlFamily(names: string[]): 'word' | 'xl' | 'ppt' | nu
   return null;
 }
 
-/** The Office Open XML family a declared type belongs to, or null for other types. */
+/** Returns the Office Open XML family of a declared type, or null for other types. */
 export function declaredOfficeOpenXmlFamily(type: string): 'word' | 'xl' | 'ppt' | null {
   if (/^application\/vnd\.openxmlformats-officedocument\.wordprocessingml\./.test(type))
     return 'word';

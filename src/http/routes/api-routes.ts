@@ -39,7 +39,7 @@ export interface ApiRoutesOptions {
 /** Largest JSON body the API reads: a request names a file, it never carries one. */
 const jsonBodyLimitBytes = 64 * 1024;
 
-/** Every method Fastify routes; a path answers 405 to those it does not serve. */
+/** Every method Fastify routes; a path returns 405 for those it does not serve. */
 const allMethods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
 const routeMethods: Record<string, readonly string[]> = {
@@ -49,7 +49,7 @@ const routeMethods: Record<string, readonly string[]> = {
   '/attachments/v1/files/:fileId': ['GET', 'DELETE'],
 };
 
-/** The JSON API under `/attachments/v1`, in its own scope with its own body parser. */
+/** Registers the JSON API under `/attachments/v1`, in its own scope with its own body parser. */
 export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (scope, options) => {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   registerJsonParser(scope);

@@ -39,7 +39,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async migrate(): Promise<void> {
     // IMMEDIATE takes the write lock before reading the applied versions, so two processes
-    // starting at once apply each migration once; the other waits (busy_timeout) and finds
+    // starting at once apply each migration once. The other waits (busy_timeout) and finds
     // nothing left to do.
     this.#run(() =>
       this.#db

@@ -1,6 +1,6 @@
 /**
- * Serialises operations on one key within this process. The local store holds each object as
- * a data file plus a checksum file; taking the key's lock around every change keeps the pair
+ * Serialises operations on one key within this process. The local store keeps each object as
+ * a data file plus a checksum file. Taking the key's lock around every change keeps the pair
  * consistent for readers in the same process, which is the only process using the folder.
  */
 export class KeyLock {
